@@ -33,7 +33,7 @@ class StackError(ValueError):
 
     def with_context(
         self, *, file: str | None = None, resource: str | None = None, field: str | None = None
-    ) -> "StackError":
+    ) -> StackError:
         """Return a copy with missing context filled in (inner errors lack the file name)."""
         return StackError(
             self.message,

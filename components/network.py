@@ -1,0 +1,143 @@
+"""Network component: a Neutron network, its subnets and an optional router to an external network."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_openstack as openstack
+
+from components.errors import StackError
+from components.lookup import network_id_by_name
+
+TOKEN = "openstack-stacks:index:Network"
+
+
+@dataclass
+class SubnetArgs:
+    """One subnet of a network. `gateway_ip="none"` disables the gateway."""
+
+    name: str
+    cidr: str
+    gateway_ip: str | None = None
+    dns_nameservers: list[str] = field(default_factory=list)
+    allocation_pools: list[tuple[str, str]] = field(default_factory=list)
+    enable_dhcp: bool = True
+    router_interface: bool = True
+    os_name: str | None = None
+
+    def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        """The subnet's CIDR, validated (raises StackError)."""
+        try:
+            return ipaddress.ip_network(self.cidr, strict=True)
+        except ValueError as exc:
+            raise StackError(f"invalid CIDR {self.cidr!r}: {exc}", resource=self.name, field="cidr") from exc
+
+
+@dataclass
+class NetworkArgs:
+    """A network with subnets; a router with an external gateway when `external_network` is set."""
+
+    subnets: list[SubnetArgs] = field(default_factory=list)
+    external_network: str | None = None
+    router: bool | None = None
+    mtu: int | None = None
+    port_security_enabled: bool | None = None
+    shared: bool | None = None
+    os_name: str | None = None
+
+
+class Network(pulumi.ComponentResource):
+    """Neutron network + subnets + router; `ready` lists what ports and floating IPs must wait for."""
+
+    network: openstack.networking.Network
+    subnets: dict[str, openstack.networking.Subnet]
+    subnet_args: dict[str, SubnetArgs]
+    router: openstack.networking.Router | None
+    router_interfaces: list[openstack.networking.RouterInterface]
+    ready: list[pulumi.Resource]
+
+    def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TOKEN, name, {}, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.subnet_args = {}
+        self.network = openstack.networking.Network(
+            name,
+            name=args.os_name or name,
+            admin_state_up=True,
+            mtu=args.mtu,
+            port_security_enabled=args.port_security_enabled,
+            shared=args.shared,
+            opts=child,
+        )
+        self.subnets = {}
+        for sub in args.subnets:
+            self._add_subnet(name, sub, child)
+        self.router = None
+        self.router_interfaces = []
+        if args.router or (args.router is None and args.external_network):
+            ext_id = network_id_by_name(args.external_network) if args.external_network else None
+            self.router = openstack.networking.Router(
+                f"{name}-router",
+                name=f"{args.os_name or name}-router",
+                admin_state_up=True,
+                external_network_id=ext_id,
+                opts=child,
+            )
+            for sub_name, subnet in self.subnets.items():
+                if not self.subnet_args[sub_name].router_interface:
+                    continue
+                # Explicit dependency on the subnet so destroy removes the interface first
+                # (terraform-provider-openstack#1511: 409 SubnetInUse on delete).
+                self.router_interfaces.append(
+                    openstack.networking.RouterInterface(
+                        f"{name}-{sub_name}-rif",
+                        router_id=self.router.id,
+                        subnet_id=subnet.id,
+                        opts=pulumi.ResourceOptions(parent=self, depends_on=[subnet]),
+                    )
+                )
+        self.ready = [*self.subnets.values(), *self.router_interfaces]
+        self.register_outputs(
+            {
+                "networkId": self.network.id,
+                "subnetIds": {k: v.id for k, v in self.subnets.items()},
+                "routerId": self.router.id if self.router else None,
+            }
+        )
+
+    def _add_subnet(self, name: str, sub: SubnetArgs, child: pulumi.ResourceOptions) -> None:
+        net = sub.network()
+        no_gateway = sub.gateway_ip == "none"
+        self.subnet_args[sub.name] = sub
+        self.subnets[sub.name] = openstack.networking.Subnet(
+            f"{name}-{sub.name}",
+            name=sub.os_name or sub.name,
+            network_id=self.network.id,
+            cidr=str(net),
+            ip_version=net.version,
+            gateway_ip=None if no_gateway else sub.gateway_ip,
+            no_gateway=True if no_gateway else None,
+            dns_nameservers=list(sub.dns_nameservers) or None,
+            allocation_pools=[
+                openstack.networking.SubnetAllocationPoolArgs(start=s, end=e) for s, e in sub.allocation_pools
+            ]
+            or None,
+            enable_dhcp=sub.enable_dhcp,
+            opts=child,
+        )
+
+    def subnet(self, name: str | None) -> openstack.networking.Subnet:
+        """The named subnet, or the only/first one when `name` is None."""
+        if name is None:
+            if not self.subnets:
+                raise StackError("network has no subnet", resource=self._name)
+            return next(iter(self.subnets.values()))
+        try:
+            return self.subnets[name]
+        except KeyError:
+            raise StackError(
+                f"network has no subnet '{name}' (has: {', '.join(self.subnets) or 'none'})",
+                resource=self._name,
+            ) from None

@@ -1,0 +1,61 @@
+"""Volume component: a Cinder volume that a routine update never deletes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_openstack as openstack
+
+from components.lookup import image_id_by_name
+
+TOKEN = "openstack-stacks:index:Volume"
+
+
+@dataclass
+class VolumeArgs:
+    """A data volume. Protected by default: deleting or replacing it needs `protect=False`.
+
+    `retain_on_delete=True` (Heat `deletion_policy: Retain`) keeps the volume in the cloud when it
+    leaves the stack; Pulumi then forgets it instead of deleting it.
+    """
+
+    size: int
+    volume_type: str | None = None
+    image: str | None = None
+    image_id: pulumi.Input[str] | None = None
+    snapshot_id: str | None = None
+    availability_zone: str | None = None
+    description: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+    protect: bool = True
+    retain_on_delete: bool = False
+    os_name: str | None = None
+
+
+class Volume(pulumi.ComponentResource):
+    """One Cinder volume; `protect` and `retain_on_delete` are set on the volume itself."""
+
+    volume: openstack.blockstorage.Volume
+
+    def __init__(self, name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__(TOKEN, name, {}, opts)
+        image_id = args.image_id
+        if image_id is None and args.image:
+            image_id = image_id_by_name(args.image)
+        self.volume = openstack.blockstorage.Volume(
+            name,
+            name=args.os_name or name,
+            size=args.size,
+            volume_type=args.volume_type,
+            image_id=image_id,
+            snapshot_id=args.snapshot_id,
+            availability_zone=args.availability_zone,
+            description=args.description,
+            metadata=dict(args.metadata) or None,
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=args.protect, retain_on_delete=args.retain_on_delete or None
+            ),
+        )
+        self.id = self.volume.id
+        self.register_outputs({"id": self.volume.id, "size": args.size})
