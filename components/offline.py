@@ -79,7 +79,7 @@ class InlineExecutor(ThreadPoolExecutor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting coroutine
+        except BaseException as exc:
             future.set_exception(exc)
         return future
 
