@@ -188,3 +188,62 @@ def test_rendered_parts_through_handler_then_loguserdata(handler: ModuleType, tm
     assert proc.returncode == 0, proc.stderr
     assert "provisioned-ok" in log.read_text()
     assert (var / "provision-finished").exists()
+
+
+_HANDLER_DRIVER = """
+import importlib.util, json, os, stat, sys
+spec = importlib.util.spec_from_file_location("part_handler", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.VAR_DIR, module.LOG_PATH = sys.argv[2], sys.argv[3]
+module.handle_part(None, "__begin__", None, None)
+module.handle_part(None, "text/x-cfninitdata", "cfn-init-data", "{}")
+refused = []
+for name in ("../x", "/etc/x", ""):
+    try:
+        module.handle_part(None, "text/x-cfninitdata", name, "owned")
+    except ValueError:
+        refused.append(name)
+mode = lambda p: oct(stat.S_IMODE(os.stat(p).st_mode))
+print(json.dumps({"dir": mode(sys.argv[2]), "file": mode(os.path.join(sys.argv[2], "cfn-init-data")),
+                  "refused": refused, "listing": sorted(os.listdir(sys.argv[2]))}))
+"""
+
+
+def _interpreter(version: str) -> str | None:
+    """python3.X when it is installed and really is that version (pyenv shims may not be)."""
+    import shutil
+
+    candidates = [shutil.which(f"python{version}"),
+                  *map(str, sorted(Path.home().glob(f".pyenv/versions/{version}.*/bin/python{version}")))]
+    for path in filter(None, candidates):
+        probe = subprocess.run([path, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                               capture_output=True, text=True, timeout=60)
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return path
+    return None
+
+
+@pytest.mark.parametrize("version", ["3.9", "3.10", "3.11", "3.12", "3.13"])
+def test_on_instance_scripts_run_on_image_pythons(version: str, tmp_path: Path) -> None:
+    """The python3 of current images (3.9 to 3.13), where this machine has it."""
+    import json
+
+    python = _interpreter(version)
+    if python is None:
+        pytest.skip(f"python{version} is not installed here; syntax is still checked for 3.9")
+    var = tmp_path / "heat-cfntools"
+    out = subprocess.run([python, "-c", _HANDLER_DRIVER, str(PARTS_DIR / "part_handler.py"), str(var),
+                          str(tmp_path / "part-handler.log")], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout) == {"dir": "0o700", "file": "0o600", "refused": ["../x", "/etc/x", ""],
+                                      "listing": ["cfn-init-data"]}
+    log = tmp_path / "heat-provision.log"
+    for script, code in (("#!/bin/sh\necho ran-ok\n", 0), ("#!/bin/sh\nexit 4\n", 4)):
+        (var / "cfn-userdata").write_text(script)
+        (var / "provision-finished").unlink(missing_ok=True)
+        run = subprocess.run([python, "-c", _DRIVER, str(PARTS_DIR / "loguserdata.py"), str(var), str(log)],
+                             capture_output=True, text=True, timeout=60)
+        assert run.returncode == code, run.stderr
+        assert (var / "provision-finished").exists() == (code == 0)
+    assert "ran-ok" in log.read_text() and "Provision failed with exit code 4" in log.read_text()
