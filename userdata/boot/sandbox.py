@@ -1,0 +1,127 @@
+"""Run cloud-init's four stages in a throw-away overlay of the cached root filesystem.
+
+Everything happens inside ``unshare --mount --uts --ipc --pid --net --fork``: the overlay, /proc, /run and
+/dev mounts, the hostname cloud-init sets and the network (loopback only) vanish with the namespace, and
+nothing the boot writes reaches the cached root (writes land in the overlay's upper directory, which is
+how the report knows every file the boot wrote).
+"""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("init-local", ("cloud-init", "init", "--local")),
+    ("init", ("cloud-init", "init")),
+    ("modules:config", ("cloud-init", "modules", "--mode", "config")),
+    ("modules:final", ("cloud-init", "modules", "--mode", "final")),
+)
+STAGE_TIMEOUT = 600
+CHROOT_ENV = ("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "HOME=/root",
+              "LANG=C.UTF-8", "TERM=dumb")
+
+_SCRIPT = r"""#!/bin/bash
+# Runs as PID 1 of fresh mount/UTS/IPC/PID/network namespaces (see userdata/boot/sandbox.py).
+set -u
+lower={lower}; upper={upper}; work={work}; m={merged}; out={out}
+mount --make-rprivate / || exit 90
+mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$m" 2> "$out/setup.err" || exit 91
+mount -t proc -o nosuid,nodev,noexec proc "$m/proc" || exit 92
+mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$m/sys" 2>/dev/null || true
+mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$m/run" || exit 93
+mount -t tmpfs -o mode=0755,nosuid tmpfs "$m/dev" || exit 94
+for node in null zero full random urandom tty; do
+    touch "$m/dev/$node" && mount --bind "/dev/$node" "$m/dev/$node" || exit 95
+done
+mkdir -p "$m/dev/pts" "$m/dev/shm"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts "$m/dev/pts" && ln -s pts/ptmx "$m/dev/ptmx"
+mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs "$m/dev/shm"
+ln -s /proc/self/fd "$m/dev/fd"
+ln -s /proc/self/fd/0 "$m/dev/stdin"; ln -s /proc/self/fd/1 "$m/dev/stdout"; ln -s /proc/self/fd/2 "$m/dev/stderr"
+mkdir -p "$m/run/lock"
+hostname localhost
+# The NIC Nova's network_data.json names (cloud-init looks it up by MAC); both veth ends stay inside.
+chroot "$m" ip link set lo up
+chroot "$m" ip link add eth0 type veth peer name eth0-peer 2>/dev/null || chroot "$m" ip link add eth0 type dummy
+chroot "$m" ip link set eth0 address {mac} && chroot "$m" ip link set eth0 up
+chroot "$m" ip link set eth0-peer up 2>/dev/null
+run() {{
+    local name=$1; shift
+    timeout {timeout} chroot "$m" /usr/bin/env -i {env} "$@" < /dev/null > "$out/$name.out" 2>&1
+    echo $? > "$out/$name.rc"
+}}
+{stages}
+run status-json cloud-init status --format json
+run status-long cloud-init status --long
+exit 0
+"""
+
+
+@dataclass
+class BootDirs:
+    """The per-boot directories (all under one temporary directory on the host)."""
+
+    base: Path
+
+    @property
+    def upper(self) -> Path:
+        return self.base / "upper"
+
+    @property
+    def work(self) -> Path:
+        return self.base / "work"
+
+    @property
+    def merged(self) -> Path:
+        return self.base / "merged"
+
+    @property
+    def out(self) -> Path:
+        return self.base / "out"
+
+    def create(self) -> None:
+        for path in (self.upper, self.work, self.merged, self.out):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+def script(lower: Path, dirs: BootDirs, mac: str) -> str:
+    """The namespace-side shell script: mounts, then each stage with its exit code recorded."""
+    lines = "\n".join(f"run {shlex.quote(_slug(name))} {shlex.join(argv)}" for name, argv in STAGES)
+    return _SCRIPT.format(lower=shlex.quote(str(lower)), upper=shlex.quote(str(dirs.upper)),
+                          work=shlex.quote(str(dirs.work)), merged=shlex.quote(str(dirs.merged)),
+                          out=shlex.quote(str(dirs.out)), mac=shlex.quote(mac), timeout=STAGE_TIMEOUT,
+                          env=" ".join(shlex.quote(e) for e in CHROOT_ENV), stages=lines)
+
+
+def _slug(stage: str) -> str:
+    return stage.replace(":", "-")
+
+
+def run(lower: Path, dirs: BootDirs, mac: str) -> subprocess.CompletedProcess:
+    """Run the boot; stage outputs and exit codes land in ``dirs.out``."""
+    path = dirs.base / "boot.sh"
+    path.write_text(script(lower, dirs, mac))
+    argv = ["unshare", "--mount", "--uts", "--ipc", "--pid", "--net", "--fork", "--propagation", "private",
+            "bash", str(path)]
+    return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False,
+                          timeout=STAGE_TIMEOUT * (len(STAGES) + 2))
+
+
+def stage_results(dirs: BootDirs) -> list[tuple[str, int | None, str]]:
+    """(stage, exit code or None when it did not run, output) for each cloud-init stage."""
+    results = []
+    for name, _ in STAGES:
+        rc_file = dirs.out / f"{_slug(name)}.rc"
+        out_file = dirs.out / f"{_slug(name)}.out"
+        rc = int(rc_file.read_text().strip()) if rc_file.exists() else None
+        results.append((name, rc, out_file.read_text(errors="replace") if out_file.exists() else ""))
+    return results
+
+
+def step_output(dirs: BootDirs, name: str) -> tuple[int | None, str]:
+    rc_file, out_file = dirs.out / f"{name}.rc", dirs.out / f"{name}.out"
+    rc = int(rc_file.read_text().strip()) if rc_file.exists() else None
+    return rc, out_file.read_text(errors="replace") if out_file.exists() else ""

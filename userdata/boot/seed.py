@@ -1,0 +1,93 @@
+"""Seed a boot like Nova's config drive: ``openstack/latest/{meta_data.json,user_data,network_data.json}``.
+
+cloud-init's ConfigDrive datasource reads ``/var/lib/cloud/seed/config_drive`` before looking for a
+``config-2`` device (cloud-init 22.4 ``DataSourceConfigDrive``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import uuid
+from pathlib import Path
+from typing import Any
+
+SEED_DIR = "var/lib/cloud/seed/config_drive"
+LATEST = f"{SEED_DIR}/openstack/latest"
+_NAMESPACE = uuid.UUID("6f1c4a52-49d6-4c53-9a51-7a0a8d8b0f11")
+
+
+def delivered_bytes(user_data: str | bytes) -> bytes:
+    """The bytes the instance reads, given what the provider is handed.
+
+    gophercloud (under terraform-provider-openstack / pulumi-openstack) sends a string that already
+    decodes as base64 unchanged and base64-encodes anything else; Nova decodes it once. So a
+    gzip+base64 ``user_data`` reaches the instance as gzip bytes and plain MIME as itself.
+    Bytes are taken as already delivered.
+    """
+    if isinstance(user_data, bytes):
+        return user_data
+    compact = user_data.replace("\r", "").replace("\n", "")
+    if compact:
+        try:
+            return base64.b64decode(compact, validate=True)
+        except (binascii.Error, ValueError):
+            pass
+    return user_data.encode("utf-8")
+
+
+def instance_uuid(server: str) -> str:
+    """A stable instance id per server name (cloud-init keys its per-instance state on it)."""
+    return str(uuid.uuid5(_NAMESPACE, server))
+
+
+def meta_data(server: str, metadata: dict[str, Any] | None, public_keys: dict[str, str] | None) -> dict:
+    """Nova's ``meta_data.json`` for one server (``uuid`` is required by cloud-init)."""
+    doc: dict[str, Any] = {
+        "uuid": instance_uuid(server),
+        "name": server,
+        "hostname": server,
+        "availability_zone": "nova",
+        "launch_index": 0,
+        "project_id": "0" * 32,
+        "meta": {str(k): str(v) for k, v in (metadata or {}).items()},
+    }
+    if public_keys:
+        doc["public_keys"] = dict(public_keys)
+        doc["keys"] = [{"name": n, "type": "ssh", "data": k} for n, k in public_keys.items()]
+    return doc
+
+
+def mac_address(server: str) -> str:
+    """The port's MAC (Neutron's fa:16:3e prefix); the harness gives its NIC the same one."""
+    return "fa:16:3e:" + ":".join(f"{b:02x}" for b in uuid.UUID(instance_uuid(server)).bytes[:3])
+
+
+def network_data(server: str) -> dict:
+    """One DHCP port, as Nova writes it (the harness disables cloud-init's network config)."""
+    mac = mac_address(server)
+    return {
+        "links": [{"id": "tap0", "type": "ovs", "ethernet_mac_address": mac, "mtu": 1450,
+                   "vif_id": instance_uuid(server + "/port0")}],
+        "networks": [{"id": "network0", "type": "ipv4_dhcp", "link": "tap0",
+                      "network_id": instance_uuid(server + "/net0")}],
+        "services": [],
+    }
+
+
+def write_seed(upper: Path, server: str, user_data: bytes, metadata: dict[str, Any] | None = None,
+               public_keys: dict[str, str] | None = None) -> list[str]:
+    """Write the config drive files into the overlay's upper directory; return their paths (in the image)."""
+    latest = upper / LATEST
+    latest.mkdir(parents=True, exist_ok=True)
+    files = {
+        "meta_data.json": json.dumps(meta_data(server, metadata, public_keys), indent=2).encode(),
+        "network_data.json": json.dumps(network_data(server), indent=2).encode(),
+        "user_data": user_data,
+    }
+    written = []
+    for name, data in files.items():
+        (latest / name).write_bytes(data)
+        written.append(f"/{LATEST}/{name}")
+    return written
