@@ -83,6 +83,8 @@ class PlanDiff:
     new_source: str
     resources: list[ResourceDiff]
     errors: list[str]
+    old_order: list[str] = field(default_factory=list)  # OLD URNs in registration order
+    old_dependencies: dict[str, set[str]] = field(default_factory=dict)  # OLD URN -> URNs it needs
 
     def get(self, name: str, token: str | None = None) -> ResourceDiff:
         """The one step for this resource name (new name, or old name for a deletion)."""
@@ -109,10 +111,10 @@ class PlanDiff:
 
         Creates and updates follow registration order; a delete-before-replace deletes the old resource
         just before creating its replacement; create-before-delete replacements and removed resources are
-        deleted at the end, dependents first (reverse registration order of the old plan).
+        deleted at the end, each before everything it depends on (dependsOn, parent, referenced IDs).
         """
         ops: list[tuple[str, str]] = []
-        deferred: list[tuple[int, str]] = []
+        deferred: list[str] = []
         for res in self.resources:
             if res.op == "create":
                 ops.append(("create", res.urn))
@@ -122,14 +124,23 @@ class PlanDiff:
                 ops.extend([("delete", res.old_urn or res.urn), ("create", res.urn)])
             elif res.op == "replace":
                 ops.append(("create", res.urn))
-                deferred.append((self._old_index(res), res.old_urn or res.urn))
+                deferred.append(res.old_urn or res.urn)
             elif res.op == "delete":
-                deferred.append((self._old_index(res), res.urn))
-        ops.extend(("delete", urn) for _, urn in sorted(deferred, reverse=True))
+                deferred.append(res.urn)
+        ops.extend(("delete", urn) for urn in self._deletion_order(deferred))
         return ops
 
-    def _old_index(self, res: ResourceDiff) -> int:
-        return getattr(self, "_old_order", {}).get(res.old_urn or res.urn, 0)
+    def _deletion_order(self, urns: list[str]) -> list[str]:
+        """Dependents before their dependencies; ties in reverse registration order."""
+        order = {u: i for i, u in enumerate(self.old_order)}
+        remaining = sorted(set(urns), key=lambda u: -order.get(u, 0))
+        out: list[str] = []
+        while remaining:
+            blocked = {d for u in remaining for d in self.old_dependencies.get(u, ())}
+            ready = [u for u in remaining if u not in blocked] or remaining[:1]  # a cycle: fall back
+            out.extend(ready)
+            remaining = [u for u in remaining if u not in ready]
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         counts = self.counts()
@@ -209,9 +220,20 @@ class _Differ:
         steps += [self._deleted(r) for r in self.old_res if r["urn"] in gone]
         for step in steps:
             self._check_protect(step)
-        diff = PlanDiff(str(self.old.get("source", "OLD")), str(self.new.get("source", "NEW")), steps, self.errors)
-        diff._old_order = {r["urn"]: i for i, r in enumerate(self.old_res)}  # type: ignore[attr-defined]
-        return diff
+        return PlanDiff(str(self.old.get("source", "OLD")), str(self.new.get("source", "NEW")), steps,
+                        self.errors, [r["urn"] for r in self.old_res], self._old_dependencies())
+
+    def _old_dependencies(self) -> dict[str, set[str]]:
+        by_id = {r["id"]: r["urn"] for r in self.old_res if r.get("id")}
+        deps: dict[str, set[str]] = {}
+        for res in self.old_res:
+            needs = set((res.get("options") or {}).get("dependsOn", []))
+            if res.get("parent") in self.old_by_urn:
+                needs.add(res["parent"])
+            needs |= {by_id[v] for _, v in _walk(res.get("inputs") or {}) if isinstance(v, str) and v in by_id}
+            needs.discard(res["urn"])
+            deps[res["urn"]] = needs
+        return deps
 
     def _step(self, res: dict[str, Any]) -> ResourceDiff:
         opts = res.get("options") or {}
@@ -249,16 +271,16 @@ class _Differ:
             if not isinstance(value, str) or not path:
                 continue
             source = self.replaced_ids.get(value) or self.created_ids.get(value)
-            if source is None or path in changes:
+            if source is None:
+                continue
+            if any(path[:k] in changes for k in range(1, len(path) + 1)):  # already shown as a change
+                step.caused_by.append(source)
                 continue
             verb = "replace" if value in self.replaced_ids else "create"
             found.append(PropertyDiff(format_path(path), "update", _get(old_inputs, path), None, False,
                                       unknown=True, note=f"known after {verb} of '{source}'"))
             step.caused_by.append(source)
-        for change in changes.values():
-            source = self.created_ids.get(change.new) if isinstance(change.new, str) else None
-            if source:
-                step.caused_by.append(source)
+        step.caused_by = sorted(set(step.caused_by))
         ignore = _patterns(opts.get("ignoreChanges", []))
         force = _patterns(opts.get("replaceOnChanges", []))
         for prop in found:
@@ -321,8 +343,8 @@ class _Differ:
         if step.op == "delete" and old_protect:
             self.errors.append(
                 f"{what} is protected and would be deleted. To allow it, first apply the stack with "
-                f"`protect: false` on it (Pulumi option protect=False), then remove it; to keep the cloud "
-                f"resource, use `deletion_policy: Retain` (retainOnDelete) instead")
+                f"`protect: false` on it (Pulumi option protect=False), then remove it; add "
+                f"`deletion_policy: Retain` (retainOnDelete) to keep the cloud resource when it leaves the stack")
         elif step.op == "replace" and old_protect and step.protect:
             paths = ", ".join(step.replace_paths) or "a replaced dependency"
             self.errors.append(

@@ -32,7 +32,7 @@ def _resource_lines(step: ResourceDiff, indent: str) -> list[str]:
     for note in step.notes:
         lines.append(f"{indent}       [{note}]")
     for prop in step.properties:
-        new = "(known after replace/create)" if prop.unknown else show_value(prop.new)
+        new = f"({prop.note})" if prop.unknown else show_value(prop.new)
         if prop.kind == "add":
             text = f"{prop.path}: {show_value(prop.new)}"
         elif prop.kind == "delete":
@@ -42,7 +42,7 @@ def _resource_lines(step: ResourceDiff, indent: str) -> list[str]:
         flags = []
         if prop.replaces and not prop.ignored:
             flags.append("forces replacement")
-        if prop.note:
+        if prop.note and not prop.unknown:
             flags.append(prop.note)
         mark = " " if prop.ignored else PROP_SYMBOLS[prop.kind]
         lines.append(f"{indent}     {mark} {text}" + (f"   # {'; '.join(flags)}" if flags else ""))
@@ -86,8 +86,6 @@ def render_text(diff: PlanDiff, *, show_same: bool = False) -> str:
             lines.append(f"    {SYMBOLS[op]:<2} {counts[op]} {LABELS[op]}")
     changes = sum(counts[op] for op in LABELS)
     lines.append(f"    {changes} change{'s' if changes != 1 else ''}. {counts['same']} unchanged")
-    for error in diff.errors:
-        lines.append(f"error: {error}")
     return "\n".join(lines) + "\n"
 
 
