@@ -189,11 +189,49 @@ def _reference(value: Any) -> str | None:
     return None
 
 
+def parse_rule_list(doc: Any, source: str = "RULES_JSON") -> list[dict[str, Any]]:
+    """Rules from `openstack security group rule list --long -f json` or the Neutron API
+    (`{"security_group_rules": [...]}`), normalised to the provider's input names."""
+    rows = doc.get("security_group_rules") if isinstance(doc, dict) else doc
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise StackError("expected the JSON list printed by `openstack security group rule list --long -f json`",
+                         file=source)
+    out = []
+    for row in rows:
+        if "ID" in row:  # OSC columns; Port Range is "80:80" or ""
+            low, _, high = str(row.get("Port Range") or "").partition(":")
+            out.append({"id": row["ID"], "securityGroupId": row.get("Security Group"),
+                        "direction": row.get("Direction"), "ethertype": row.get("Ethertype"),
+                        "protocol": row.get("IP Protocol"), "portRangeMin": int(low) if low.isdigit() else None,
+                        "portRangeMax": int(high or low) if (high or low).isdigit() else None,
+                        "remoteIpPrefix": row.get("IP Range"), "remoteGroupId": row.get("Remote Security Group")})
+        else:
+            out.append({"id": row.get("id"), "securityGroupId": row.get("security_group_id"),
+                        "direction": row.get("direction"), "ethertype": row.get("ethertype"),
+                        "protocol": row.get("protocol"), "portRangeMin": row.get("port_range_min"),
+                        "portRangeMax": row.get("port_range_max"), "remoteIpPrefix": row.get("remote_ip_prefix"),
+                        "remoteGroupId": row.get("remote_group_id")})
+    return out
+
+
+def _rule_key(rule: dict[str, Any]) -> tuple:
+    def num(value: Any) -> int | None:
+        return None if value in (None, "", -1) else int(value)
+
+    protocol = rule.get("protocol")
+    return (rule.get("securityGroupId"), (rule.get("direction") or "ingress").lower(),
+            (rule.get("ethertype") or "IPv4").lower(), None if protocol in (None, "", "any") else str(protocol),
+            num(rule.get("portRangeMin")), num(rule.get("portRangeMax")),
+            rule.get("remoteIpPrefix") or None, rule.get("remoteGroupId") or None)
+
+
 # -- mapping ---------------------------------------------------------------------------------------
 
 class _Mapper:
-    def __init__(self, plan: dict[str, Any], heat: list[HeatResource], template: dict[str, Any]) -> None:
+    def __init__(self, plan: dict[str, Any], heat: list[HeatResource], template: dict[str, Any],
+                 rules: list[dict[str, Any]] | None = None) -> None:
         self.plan = plan
+        self.rules = rules or []
         self.resources: list[dict[str, Any]] = plan["resources"]
         self.by_urn = {r["urn"]: r for r in self.resources}
         self.heat = heat
@@ -309,15 +347,30 @@ class _Mapper:
             if res["type"] == FIP_ASSOC and parent_fip is not None:
                 self.ids[res["urn"]] = self.ids[parent_fip["urn"]]  # imported by the floating IP's ID
                 continue
+            if res["type"] == RULE and self._rule_id(res):
+                continue
             if any(u["urn"] == res["urn"] for u in self.result.unmapped_plan):
                 continue
             self._unmapped_plan(res, self._why_unknown(res))
 
+    def _rule_id(self, res: dict[str, Any]) -> bool:
+        """Find an inline rule's cloud ID by content in the listed rules (groups mapped to their cloud IDs)."""
+        offline_to_cloud = {self.by_urn[u]["id"]: cloud for u, cloud in self.ids.items() if self.by_urn[u].get("id")}
+        wanted = {**res["inputs"]}
+        for key in ("securityGroupId", "remoteGroupId"):
+            if wanted.get(key):
+                wanted[key] = offline_to_cloud.get(wanted[key], wanted[key])
+        found = [r for r in self.rules if _rule_key(r) == _rule_key(wanted)]
+        if len(found) == 1 and found[0].get("id"):
+            self.ids[res["urn"]] = str(found[0]["id"])
+            return True
+        return False
+
     def _why_unknown(self, res: dict[str, Any]) -> str:
         if res["type"] == RULE:
-            return ("a rule of an inline security group: Heat does not list rule IDs; find it with "
-                    "`openstack security group rule list <group id> --long -f json` (the first `pulumi up` "
-                    "would otherwise fail with 409 'rule already exists')")
+            return ("a rule of an inline security group: Heat does not list rule IDs; pass "
+                    "`--security-group-rules` with the output of `openstack security group rule list --long "
+                    "-f json` (the first `pulumi up` would otherwise fail with 409 'rule already exists')")
         if res["type"] == PORT:
             return ("a port Nova created for a server's `networks` entry: find its ID with "
                     "`openstack port list --server <server id>`; unmapped, the first `pulumi up` creates a new "
@@ -351,24 +404,29 @@ class _Mapper:
             self.result.entries.append(entry)
 
 
-def adopt_plan(plan: dict[str, Any], heat_rows: Any, template: dict[str, Any]) -> Adoption:
-    """Map Heat resources onto a rendered plan (dict as in plan.json)."""
-    return _Mapper(plan, parse_heat_resources(heat_rows), template).run()
+def adopt_plan(plan: dict[str, Any], heat_rows: Any, template: dict[str, Any],
+               rule_rows: Any = None) -> Adoption:
+    """Map Heat resources (and optionally listed security group rules) onto a rendered plan."""
+    rules = parse_rule_list(rule_rows) if rule_rows is not None else []
+    return _Mapper(plan, parse_heat_resources(heat_rows), template, rules).run()
+
+
+def _read_json(path: str | Path) -> Any:
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError) as exc:
+        raise StackError(f"not readable as JSON: {exc}", file=str(path)) from None
 
 
 def adopt(heat_json: str | Path, template: str | Path, parameters: dict[str, Any] | None = None, *,
-          env_files: tuple[str, ...] = ()) -> Adoption:
-    """Render `template` offline and map the Heat resource list onto it."""
+          env_files: tuple[str, ...] = (), rules_json: str | Path | None = None) -> Adoption:
+    """Render `template` offline and map the Heat resource list (and listed rules) onto it."""
     from components.offline import render
 
-    heat_path = Path(heat_json)
-    try:
-        rows = json.loads(heat_path.read_text())
-    except (OSError, ValueError) as exc:
-        raise StackError(f"not readable as JSON: {exc}", file=str(heat_path)) from None
-    heat = parse_heat_resources(rows, str(heat_path))
+    heat = parse_heat_resources(_read_json(heat_json), str(heat_json))
+    rules = parse_rule_list(_read_json(rules_json), str(rules_json)) if rules_json else []
     plan = render(template, parameters or {}, env_files=env_files).to_dict()
-    return _Mapper(plan, heat, load_template(Path(template))).run()
+    return _Mapper(plan, heat, load_template(Path(template)), rules).run()
 
 
 def render_report(result: Adoption, out: str) -> str:
@@ -396,6 +454,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("template", help="the stack's HOT/CFN template")
     parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("-e", "--environment", action="append", default=[], metavar="ENV_FILE")
+    parser.add_argument("--security-group-rules", metavar="RULES_JSON",
+                        help="output of `openstack security group rule list --long -f json` (IDs of inline rules)")
     parser.add_argument("--out", required=True, help="import file to write (JSON)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     return parser
@@ -408,7 +468,7 @@ def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     try:
         result = adopt(args.heat_resources, args.template, parse_parameters(args.parameter),
-                       env_files=tuple(args.environment))
+                       env_files=tuple(args.environment), rules_json=args.security_group_rules)
     except StackError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -112,3 +112,14 @@ def test_cli_writes_an_import_file(tmp_path, capsys):
     assert all({"type", "name"} <= set(e) for e in doc["resources"])
     report = capsys.readouterr().out
     assert "NOT IMPORTED" in report and "incomplete" in report
+
+
+def test_inline_rules_are_found_by_content_in_the_listed_rules(trio_plan):
+    rows = json.loads((DATA / "trio-heat-resources.json").read_text())
+    rules = json.loads((DATA / "trio-rules.json").read_text())
+    result = adopt_plan(trio_plan, rows, TRIO_TEMPLATE, rules)
+    rule = next(e for e in result.entries if e["type"].endswith(":SecGroupRule"))
+    # The rule of the stack's group, not the identical rule of another group, nor the default egress rule.
+    assert rule["id"] == "e7d0c1a2-3b4c-4d5e-8f60-718293a4b5c1"
+    assert not any(r["type"].endswith(":SecGroupRule") for r in result.unmapped_plan)
+    assert_entries_match_plan(result.entries, trio_plan)
