@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -109,12 +110,12 @@ def diff_values(old: Any, new: Any, path: tuple[Step, ...] = ()) -> list[ValueCh
 
 
 def show_value(value: Any, limit: int = 60) -> str:
-    """A short printable form: secrets as [secret], long strings cut with their length."""
+    """A short printable form: secrets as [secret], long strings as their length and digest."""
     if is_secret(value):
         return "[secret]"
     if value is None:
         return "<none>"
-    text = json.dumps(value, sort_keys=True) if not isinstance(value, str) else json.dumps(value)
-    if len(text) > limit:
-        return f"{text[:limit - 12]}...\" ({len(value) if isinstance(value, str) else len(text)} chars)"
-    return text
+    if isinstance(value, str) and len(value) > limit:
+        return f"<{len(value)} chars, sha256 {hashlib.sha256(value.encode()).hexdigest()[:12]}>"
+    text = json.dumps(value, sort_keys=True)
+    return text if len(text) <= limit else text[:limit - 4] + " ..."

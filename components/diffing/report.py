@@ -50,33 +50,35 @@ def _resource_lines(step: ResourceDiff, indent: str) -> list[str]:
 
 
 def render_text(diff: PlanDiff, *, show_same: bool = False) -> str:
-    """Preview-style text: changed resources under their parents, then a count summary."""
-    by_urn = {r.urn: r for r in diff.resources if r.op != "delete"}
-    by_urn.update({r.urn: r for r in diff.resources if r.op == "delete" and r.urn not in by_urn})
-    printed: set[str] = set()
+    """Preview-style text: changed resources under their parents (tree order), then a count summary."""
+    by_urn: dict[str, ResourceDiff] = {}
+    for step in diff.resources:
+        by_urn.setdefault(step.urn, step)
+    children: dict[str | None, list[ResourceDiff]] = {}
+    for step in by_urn.values():
+        parent = step.parent if step.parent in by_urn and step.parent != step.urn else None
+        children.setdefault(parent, []).append(step)
+
+    def interesting(step: ResourceDiff, depth: int = 0) -> bool:
+        if show_same or step.op != "same" or step.properties or step.notes:
+            return True
+        return depth < 50 and any(interesting(c, depth + 1) for c in children.get(step.urn, []))
+
     lines = [f"Previewing update: {diff.old_source} => {diff.new_source}", ""]
 
-    def depth(step: ResourceDiff) -> int:
-        n, parent = 0, step.parent
-        while parent in by_urn and n < 50:
-            n, parent = n + 1, by_urn[parent].parent
-        return n
-
-    def emit(step: ResourceDiff) -> None:
-        if step.parent in by_urn and step.parent not in printed:
-            emit(by_urn[step.parent])
-        if step.urn in printed:
-            return
-        printed.add(step.urn)
-        indent = "    " * depth(step)
+    def emit(step: ResourceDiff, depth: int) -> None:
+        indent = "    " * depth
         if step.op == "same" and not step.notes and not step.properties:
             lines.append(f"{indent}   {step.type}: (same) {step.name}")
         else:
             lines.extend(_resource_lines(step, indent))
+        for child in children.get(step.urn, []):
+            if depth < 50 and interesting(child):
+                emit(child, depth + 1)
 
-    for step in diff.resources:
-        if step.op != "same" or step.properties or show_same or step.notes:
-            emit(step)
+    for root in children.get(None, []):
+        if interesting(root):
+            emit(root, 0)
     if len(lines) == 2:
         lines.append("    no changes")
     counts = diff.counts()
