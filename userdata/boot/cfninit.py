@@ -20,6 +20,7 @@ INIT_KEY = "AWS::CloudFormation::Init"
 CFN_INIT_LOG = "/var/log/cfn-init.log"
 # heat_cfntools/cfntools/cfn_helper.py CommandsHandler: "<label> is being processed"
 _PROCESSED = re.compile(r"^DEBUG \[[^\]]+\] (?P<label>.+) is being processed$")
+_SERVICE = re.compile(r"^INFO \[[^\]]+\] (?:Enabling|Starting|Restarting) service (?P<name>\S+)$")
 _LEVEL = re.compile(r"^(?P<level>[A-Z]+) \[[^\]]+\] (?P<msg>.*)$")
 
 
@@ -55,6 +56,19 @@ def _owner(spec: dict[str, Any]) -> str | None:
     return f"{spec.get('owner', 'root')}:{spec.get('group', 'root')}"
 
 
+def installed_packages(upper: Path) -> set[str]:
+    """Packages dpkg records as installed, when the boot changed its status file."""
+    status = upper / "var/lib/dpkg/status"
+    if not status.is_file():
+        return set()
+    found = set()
+    for stanza in status.read_text(errors="replace").split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in stanza.splitlines() if ": " in line and line[0] != " ")
+        if fields.get("Status") == "install ok installed" and "Package" in fields:
+            found.add(fields["Package"])
+    return found
+
+
 def cfn_init_report(upper: Path, stat_file: Callable[[str], FileReport | None]) -> CfnInitReport | None:
     """None when the server got no ``cfn-init-data``; else what cfn-init did with it."""
     data_file = upper / HEAT_DIR.lstrip("/") / "cfn-init-data"
@@ -79,10 +93,18 @@ def cfn_init_report(upper: Path, stat_file: Callable[[str], FileReport | None]) 
                 content_ok = _content_ok(spec, (upper / path.lstrip("/")).read_bytes())
             report.files.append(DeclaredFile(path, spec.get("mode"), _owner(spec), found, content_ok))
         report.commands += sorted(config.get("commands") or {})
+        report.packages += sorted((config.get("packages") or {}).get("apt") or {})
+        for manager in ("sysvinit", "systemd"):
+            report.services += sorted((config.get("services") or {}).get(manager) or {})
+    installed = installed_packages(upper)
+    report.packages_installed = [p for p in report.packages if p in installed]
     for line in log.splitlines():
         processed = _PROCESSED.match(line)
         if processed:
             report.commands_run.append(processed.group("label"))
+        service = _SERVICE.match(line)
+        if service and service.group("name") not in report.services_started:
+            report.services_started.append(service.group("name"))
         level = _LEVEL.match(line)
         if level and level.group("level") in ("ERROR", "CRITICAL"):
             report.errors.append(level.group("msg"))

@@ -50,11 +50,13 @@ def _overlay_supported() -> bool:
 
 
 def boot(user_data: str | bytes, *, server: str, metadata: dict[str, Any] | None = None,
-         public_keys: dict[str, str] | None = None, keep: bool = False) -> BootReport:
+         public_keys: dict[str, str] | None = None, capture: tuple[str, ...] = (),
+         keep: bool = False) -> BootReport:
     """Boot ``user_data`` (the string given to the provider, or the delivered bytes) as ``server``.
 
     ``metadata`` is the Nova server metadata (``meta`` in meta_data.json). With ``keep`` the per-boot
     directory (overlay upper, stage outputs) is left in place and named in the report's notes.
+    ``capture`` lists image paths whose text the report keeps (``captured``; None: not written).
     Raises BootUnavailableError when the harness cannot run.
     """
     ok, reason = available()
@@ -73,6 +75,7 @@ def boot(user_data: str | bytes, *, server: str, metadata: dict[str, Any] | None
         seconds = time.monotonic() - started
         report = _collect(server, delivered, image.path, dirs, seeded, proc.stdout.decode("utf-8", "replace"))
         report.seconds = round(seconds, 2)
+        report.captured = {path: _read(dirs.upper, path) for path in capture}
         if keep:
             report.notes.append(f"boot directory kept: {base}")
         return report
@@ -218,5 +221,6 @@ def _collect(server: str, delivered: bytes, lower: Path, dirs: sandbox.BootDirs,
         cfn_init=cfn_init_report(upper, lambda p: file_report(upper, p, accounts)),
         written=written_files(upper, set(seeded)),
         cloud_init_output=_read(upper, "/var/log/cloud-init-output.log") or "",
+        part_handler_log=_read(upper, "/var/log/part-handler.log"),
         notes=notes,
     )

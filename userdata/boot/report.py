@@ -62,6 +62,10 @@ class CfnInitReport:
     commands: list[str] = field(default_factory=list)       # declared command names, in cfn-init order
     commands_run: list[str] = field(default_factory=list)   # the ones its log shows running
     errors: list[str] = field(default_factory=list)         # ERROR lines of cfn-init.log
+    packages: list[str] = field(default_factory=list)       # declared apt packages
+    packages_installed: list[str] = field(default_factory=list)  # ... that dpkg lists as installed
+    services: list[str] = field(default_factory=list)       # declared sysvinit/systemd services
+    services_started: list[str] = field(default_factory=list)  # ... that cfn-init enabled or started
 
     @property
     def problems(self) -> list[str]:
@@ -69,6 +73,8 @@ class CfnInitReport:
             return []
         out = [p for f in self.files for p in f.problems]
         out += [f"cfn-init command {c!r} did not run" for c in self.commands if c not in self.commands_run]
+        out += [f"cfn-init package {p!r} is not installed" for p in self.packages
+                if p not in self.packages_installed]
         out += [f"cfn-init: {e}" for e in self.errors]
         return out
 
@@ -92,6 +98,8 @@ class BootReport:
     cfn_init: CfnInitReport | None
     written: list[str]
     cloud_init_output: str = ""
+    part_handler_log: str | None = None
+    captured: dict[str, str | None] = field(default_factory=dict)
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
 
@@ -173,6 +181,11 @@ class BootReport:
                 lines.append(f"    file {f.path}: {got} (declared {f.want_mode or '-'} {f.want_owner or '-'})")
             for name in c.commands:
                 lines.append(f"    command {name}: {'ran' if name in c.commands_run else 'NOT RUN'}")
+            for name in c.packages:
+                lines.append(f"    package {name}: {'installed' if name in c.packages_installed else 'MISSING'}")
+            for name in c.services:
+                lines.append(f"    service {name}: "
+                             f"{'enabled/started' if name in c.services_started else 'not touched'}")
         lines.append(f"  cloud-init WARNING/ERROR lines: {len(self.log_problems)}")
         lines += [f"    {line}" for line in self.log_problems]
         lines += [f"  note: {n}" for n in self.notes]

@@ -41,7 +41,7 @@ class Recipe:
     # cloud-config `packages:` can install them while the boot has no network. The example stacks
     # install nginx. Add more with OPENSTACK_STACKS_BOOT_DEBS="pkg1 pkg2" (changes the cache key).
     offline_debs: tuple[str, ...] = ("nginx",)
-    build_steps: int = 4  # bump when the build steps below change
+    build_steps: int = 5  # bump when the build steps below change
 
     @property
     def key(self) -> str:
@@ -108,6 +108,10 @@ rm -rf "$root{repo}/partial" "$root{repo}/lock"
 chroot "$root" sh -c 'cd {repo} && apt-ftparchive packages . > Packages && apt-ftparchive release . > Release'
 echo "deb [trusted=yes] file:{repo} ./" > "$root/etc/apt/sources.list.d/offline-debs.list"
 : > "$root/etc/apt/sources.list"
+# Package lists of the local repository only, kept in the image (mmdebstrap --skip=cleanup/apt/lists),
+# so cfn-init's `packages: {{apt: ...}}` (which runs no `apt-get update`) finds them offline.
+rm -rf "$root/var/lib/apt/lists/"*
+chroot "$root" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin apt-get update -q
 # cloud-init sets LANG=en_US.UTF-8 on Debian and fails when it is not generated, as on images without
 # it (canonical/cloud-init#4195); Debian's cloud images ship it generated.
 sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' "$root/etc/locale.gen"
@@ -164,7 +168,7 @@ def _build_locked(recipe: Recipe, target: Path, log) -> Rootfs:
         hook.write_text(_hook_script(recipe))
         cmd = ["mmdebstrap", "--variant=apt", "--mode=root", "--format=directory",
                f"--include={','.join(recipe.packages)}",
-               f'--customize-hook=sh "{hook}" "$1"',
+               f'--customize-hook=sh "{hook}" "$1"', "--skip=cleanup/apt/lists",
                recipe.suite, str(work / "root"), recipe.mirror]
         print(f"boot: building root filesystem {target} (mmdebstrap {recipe.suite}, ~1 min)", file=log)
         env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
@@ -192,8 +196,12 @@ def _build_locked(recipe: Recipe, target: Path, log) -> Rootfs:
 def _prune(keep: Path) -> None:
     """Remove root filesystems of older recipes (each is ~350 MB)."""
     for old in keep.parent.glob("boot-rootfs-*"):
-        if old != keep and old.is_dir() and ".tmp-" not in old.name:
+        if old.name.startswith(keep.name) or ".tmp-" in old.name:
+            continue
+        if old.is_dir():
             shutil.rmtree(old, ignore_errors=True)
+        elif old.name.endswith(".build.log"):
+            old.unlink()
 
 
 def _version(root: Path, argv: list[str]) -> str:
