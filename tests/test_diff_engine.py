@@ -253,6 +253,16 @@ def test_new_component_and_children_are_created_components_follow():
     assert port.op == "update" and port.caused_by == ["web"]
 
 
+def test_changed_outputs_are_listed():
+    new = plan()
+    new["outputs"]["app_ip"] = "10.0.0.11"
+    new["outputs"]["extra"] = [1]
+    diff = diff_plans(plan(), new)
+    assert diff.outputs == {"app_ip": {"old": "10.0.0.10", "new": "10.0.0.11"}, "extra": {"old": None, "new": [1]}}
+    assert '~ app_ip: "10.0.0.10" => "10.0.0.11"' in render_text(diff)
+    assert not diff.changed  # outputs alone change no resource
+
+
 def test_json_output_is_the_same_data():
     new = plan()
     res(new, "app-0", INSTANCE)["inputs"]["flavorName"] = "m1.large"

@@ -83,6 +83,7 @@ class PlanDiff:
     new_source: str
     resources: list[ResourceDiff]
     errors: list[str]
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)  # changed stack outputs: {old, new}
     old_order: list[str] = field(default_factory=list)  # OLD URNs in registration order
     old_dependencies: dict[str, set[str]] = field(default_factory=dict)  # OLD URN -> URNs it needs
 
@@ -150,6 +151,7 @@ class PlanDiff:
             "changed": self.changed,
             "summary": counts,
             "errors": list(self.errors),
+            "outputs": self.outputs,
             "resources": [asdict(r) for r in self.resources],
             "operations": [{"op": op, "urn": urn} for op, urn in self.operations()],
         }
@@ -221,7 +223,12 @@ class _Differ:
         for step in steps:
             self._check_protect(step)
         return PlanDiff(str(self.old.get("source", "OLD")), str(self.new.get("source", "NEW")), steps,
-                        self.errors, [r["urn"] for r in self.old_res], self._old_dependencies())
+                        self.errors, self._outputs(), [r["urn"] for r in self.old_res], self._old_dependencies())
+
+    def _outputs(self) -> dict[str, dict[str, Any]]:
+        old, new = self.old.get("outputs") or {}, self.new.get("outputs") or {}
+        return {key: {"old": old.get(key), "new": new.get(key)} for key in sorted(set(old) | set(new), key=str)
+                if diff_values(old.get(key), new.get(key))}
 
     def _old_dependencies(self) -> dict[str, set[str]]:
         by_id = {r["id"]: r["urn"] for r in self.old_res if r.get("id")}

@@ -81,6 +81,11 @@ def render_text(diff: PlanDiff, *, show_same: bool = False) -> str:
             emit(root, 0)
     if len(lines) == 2:
         lines.append("    no changes")
+    if diff.outputs:
+        lines += ["", "Outputs:"]
+        for key, change in diff.outputs.items():
+            mark = "+" if change["old"] is None else "-" if change["new"] is None else "~"
+            lines.append(f"  {mark} {key}: {show_value(change['old'])} => {show_value(change['new'])}")
     counts = diff.counts()
     lines += ["", "Resources:"]
     for op in ("create", "update", "replace", "delete"):
