@@ -10,7 +10,7 @@ if ! command -v mmdebstrap >/dev/null 2>&1; then
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
-  apt-get install -y -q --no-install-recommends mmdebstrap uidmap
+  apt-get install -y -q mmdebstrap
 fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "boot.sh: not root: cannot build the boot root filesystem" >&2
