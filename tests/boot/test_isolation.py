@@ -29,3 +29,18 @@ def test_boot_leaves_host_and_cache_untouched(boot) -> None:
     assert "/etc/written-by-boot" in report.written
     assert not (lower / "etc/written-by-boot").exists()
     assert not (lower / "var/lib/cloud/instances").exists()
+
+
+def test_copy_fallback_boots_like_the_overlay(boot) -> None:
+    """Without overlayfs the harness boots a full copy; the report must not change."""
+    script = "#!/bin/sh\necho fallback\ntouch /var/lib/fallback-marker\n"
+    user_data = build_user_data(UserDataSpec(script=script), "fallback").user_data
+    overlay = boot(user_data, server="fallback")
+    copy = boot(user_data, server="fallback", copy=True)
+    assert overlay.ok and copy.ok, copy.to_text()
+    assert [(p.filename, p.handler) for p in copy.parts] == [(p.filename, p.handler) for p in overlay.parts]
+    assert [(f.path, f.mode, f.owner) for f in copy.heat_files] == [
+        (f.path, f.mode, f.owner) for f in overlay.heat_files]
+    assert "/var/lib/fallback-marker" in copy.written
+    # the overlay also copies up files only opened for writing; the copy sees real changes only
+    assert set(copy.written) <= set(overlay.written)

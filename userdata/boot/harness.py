@@ -27,8 +27,6 @@ def available(*, build: bool = False) -> tuple[bool, str]:
     missing = [t for t in rootfs.missing_tools() if t != "mmdebstrap"]
     if missing:
         return False, f"missing tools: {', '.join(missing)}"
-    if not _overlay_supported():
-        return False, "the kernel has no overlay filesystem"
     if rootfs.cached_rootfs() is None:
         if not build:
             return False, (f"no cached root filesystem at {rootfs.rootfs_path()} "
@@ -42,21 +40,16 @@ def available(*, build: bool = False) -> tuple[bool, str]:
     return True, f"root filesystem {rootfs.rootfs_path()}"
 
 
-def _overlay_supported() -> bool:
-    try:
-        return "overlay" in Path("/proc/filesystems").read_text()
-    except OSError:
-        return False
-
-
 def boot(user_data: str | bytes, *, server: str, metadata: dict[str, Any] | None = None,
          public_keys: dict[str, str] | None = None, capture: tuple[str, ...] = (),
-         keep: bool = False) -> BootReport:
+         keep: bool = False, copy: bool = False) -> BootReport:
     """Boot ``user_data`` (the string given to the provider, or the delivered bytes) as ``server``.
 
     ``metadata`` is the Nova server metadata (``meta`` in meta_data.json). With ``keep`` the per-boot
     directory (overlay upper, stage outputs) is left in place and named in the report's notes.
     ``capture`` lists image paths whose text the report keeps (``captured``; None: not written).
+    ``copy`` boots a full copy of the root filesystem instead of an overlay (the fallback when
+    overlayfs cannot mount; slower).
     Raises BootUnavailableError when the harness cannot run.
     """
     ok, reason = available()
@@ -71,11 +64,11 @@ def boot(user_data: str | bytes, *, server: str, metadata: dict[str, Any] | None
         dirs.create()
         seeded = seed.write_seed(dirs.upper, server, delivered, metadata, public_keys)
         started = time.monotonic()
-        proc = sandbox.run(image.path, dirs, seed.mac_address(server))
+        proc = sandbox.run(image.path, dirs, seed.mac_address(server), copy)
         seconds = time.monotonic() - started
         report = _collect(server, delivered, image.path, dirs, seeded, proc.stdout.decode("utf-8", "replace"))
         report.seconds = round(seconds, 2)
-        report.captured = {path: _read(dirs.upper, path) for path in capture}
+        report.captured = {path: _read(sandbox.view(dirs)[0], path) for path in capture}
         if keep:
             report.notes.append(f"boot directory kept: {base}")
         return report
@@ -128,14 +121,20 @@ def file_report(upper: Path, path: str, accounts: Accounts) -> FileReport | None
     return FileReport(path, f"{stat.S_IMODE(st.st_mode):04o}", accounts.owner(st), st.st_size)
 
 
-def written_files(upper: Path, skip: set[str]) -> list[str]:
-    """Every regular file or symlink the boot created or changed (image paths), sorted."""
+def written_files(upper: Path, skip: set[str], since: float | None = None) -> list[str]:
+    """Every regular file or symlink the boot created or changed (image paths), sorted.
+
+    ``upper`` is the overlay's upper directory, or with ``since`` a full copy in which files whose
+    status changed after ``since`` are the written ones.
+    """
     out = []
     for dirpath, _dirs, files in os.walk(upper):
         for name in files:
             full = Path(dirpath) / name
             st = full.lstat()
             if stat.S_ISCHR(st.st_mode) and st.st_rdev == 0:
+                continue
+            if since is not None and st.st_ctime < since:
                 continue
             rel = "/" + str(full.relative_to(upper))
             if rel not in skip:
@@ -185,7 +184,7 @@ def _parts(delivered: bytes, recs: list[logs.LogRecord]) -> list[PartReport]:
 
 def _collect(server: str, delivered: bytes, lower: Path, dirs: sandbox.BootDirs, seeded: list[str],
              namespace_output: str) -> BootReport:
-    upper = dirs.upper
+    upper, since = sandbox.view(dirs)
     stages = [(name, rc) for name, rc, _out in sandbox.stage_results(dirs)]
     notes = []
     if any(rc is None for _n, rc in stages):
@@ -219,7 +218,7 @@ def _collect(server: str, delivered: bytes, lower: Path, dirs: sandbox.BootDirs,
         log_problems=[r.line for r in logs.problems(recs)],
         scripts=scripts,
         cfn_init=cfn_init_report(upper, lambda p: file_report(upper, p, accounts)),
-        written=written_files(upper, set(seeded)),
+        written=written_files(upper, set(seeded), since),
         cloud_init_output=_read(upper, "/var/log/cloud-init-output.log") or "",
         part_handler_log=_read(upper, "/var/log/part-handler.log"),
         notes=notes,

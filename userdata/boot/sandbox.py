@@ -28,7 +28,15 @@ _SCRIPT = r"""#!/bin/bash
 set -u
 lower={lower}; upper={upper}; work={work}; m={merged}; out={out}
 mount --make-rprivate / || exit 90
-mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$m" 2> "$out/setup.err" || exit 91
+if [ {force_copy} = 0 ] && mount -t overlay overlay -o "lowerdir=$lower,upperdir=$upper,workdir=$work" "$m" \
+        2> "$out/setup.err"; then
+    echo overlay > "$out/mode"
+else
+    # No overlayfs here: boot a full copy; files changed after the stamp are what the boot wrote.
+    cp -a "$lower/." "$m/" && cp -a "$upper/." "$m/" || exit 91
+    touch "$out/copy-stamp"
+    echo copy > "$out/mode"
+fi
 mount -t proc -o nosuid,nodev,noexec proc "$m/proc" || exit 92
 mount -t sysfs -o ro,nosuid,nodev,noexec sysfs "$m/sys" 2>/dev/null || true
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs "$m/run" || exit 93
@@ -87,12 +95,13 @@ class BootDirs:
             path.mkdir(parents=True, exist_ok=True)
 
 
-def script(lower: Path, dirs: BootDirs, mac: str) -> str:
+def script(lower: Path, dirs: BootDirs, mac: str, copy: bool = False) -> str:
     """The namespace-side shell script: mounts, then each stage with its exit code recorded."""
     lines = "\n".join(f"run {shlex.quote(_slug(name))} {shlex.join(argv)}" for name, argv in STAGES)
     return _SCRIPT.format(lower=shlex.quote(str(lower)), upper=shlex.quote(str(dirs.upper)),
                           work=shlex.quote(str(dirs.work)), merged=shlex.quote(str(dirs.merged)),
                           out=shlex.quote(str(dirs.out)), mac=shlex.quote(mac), timeout=STAGE_TIMEOUT,
+                          force_copy=int(copy),
                           env=" ".join(shlex.quote(e) for e in CHROOT_ENV), stages=lines)
 
 
@@ -100,14 +109,26 @@ def _slug(stage: str) -> str:
     return stage.replace(":", "-")
 
 
-def run(lower: Path, dirs: BootDirs, mac: str) -> subprocess.CompletedProcess:
-    """Run the boot; stage outputs and exit codes land in ``dirs.out``."""
+def run(lower: Path, dirs: BootDirs, mac: str, copy: bool = False) -> subprocess.CompletedProcess:
+    """Run the boot; stage outputs and exit codes land in ``dirs.out``.
+
+    An overlay over ``lower`` by default; a full copy when ``copy`` or when overlayfs cannot mount.
+    """
     path = dirs.base / "boot.sh"
-    path.write_text(script(lower, dirs, mac))
-    argv = ["unshare", "--mount", "--uts", "--ipc", "--pid", "--net", "--fork", "--propagation", "private",
+    path.write_text(script(lower, dirs, mac, copy))
+    argv = ["unshare", "--mount", "--uts", "--ipc", "--pid", "--net", "--fork", "--kill-child",
+            "--propagation", "private",
             "bash", str(path)]
     return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False,
                           timeout=STAGE_TIMEOUT * (len(STAGES) + 2))
+
+
+def view(dirs: BootDirs) -> tuple[Path, float | None]:
+    """Where the boot's files are after the namespaces are gone, and the copy stamp's time (copy mode)."""
+    mode = dirs.out / "mode"
+    if mode.exists() and mode.read_text().strip() == "copy":
+        return dirs.merged, (dirs.out / "copy-stamp").stat().st_mtime
+    return dirs.upper, None
 
 
 def stage_results(dirs: BootDirs) -> list[tuple[str, int | None, str]]:
