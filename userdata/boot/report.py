@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 HEAT_DIR = "/var/lib/heat-cfntools"
+OUTPUT_TAIL = 20
 
 
 @dataclass(frozen=True)
@@ -139,10 +140,18 @@ class BootReport:
     def ok(self) -> bool:
         return not self.problems()
 
-    def written_outside(self, *allowed: str) -> list[str]:
-        """Written paths that are not under any of the ``allowed`` directories."""
-        prefixes = tuple(a.rstrip("/") + "/" for a in allowed)
-        return [p for p in self.written if not p.startswith(prefixes)]
+    def final_output(self) -> list[str]:
+        """What user scripts and final modules printed (cloud-init-output.log, modules:final section)."""
+        out: list[str] = []
+        inside = False
+        for line in self.cloud_init_output.splitlines():
+            if line.startswith("Cloud-init v. ") and "running 'modules:final'" in line:
+                inside, out = True, []
+            elif line.startswith("Cloud-init v. ") and " finished at " in line:
+                inside = False
+            elif inside and not line.startswith("ci-info: "):
+                out.append(line)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -173,6 +182,10 @@ class BootReport:
         if self.provision_log is not None:
             lines.append("  /var/log/heat-provision.log:")
             lines += [f"    | {line}" for line in self.provision_log.splitlines()]
+        final = self.final_output()
+        if final and (not self.ok or not self.heat_cfntools):
+            lines.append(f"  modules:final output in /var/log/cloud-init-output.log (last {OUTPUT_TAIL} lines):")
+            lines += [f"    | {line}" for line in final[-OUTPUT_TAIL:]]
         if self.cfn_init:
             c = self.cfn_init
             lines.append(f"  cfn-init: {'ran' if c.ran else 'did not run (no /var/log/cfn-init.log)'}")
