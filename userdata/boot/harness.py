@@ -29,8 +29,10 @@ def available(*, build: bool = False) -> tuple[bool, str]:
         return False, f"missing tools: {', '.join(missing)}"
     if rootfs.cached_rootfs() is None:
         if not build:
+            log = rootfs.rootfs_path().parent / f"{rootfs.rootfs_path().name}.build.log"
+            hint = f"; the last build failed, see {log}" if log.exists() else ""
             return False, (f"no cached root filesystem at {rootfs.rootfs_path()} "
-                           "(build it with `python -m userdata.boot` or .ci/setup.d/boot.sh)")
+                           f"(build it with `python -m userdata.boot` or .ci/setup.d/boot.sh){hint}")
         if shutil.which("mmdebstrap") is None:
             return False, "no cached root filesystem and no mmdebstrap to build it (apt-get install mmdebstrap)"
         try:
