@@ -1,9 +1,10 @@
 """User data of the Kolla nodes (plain values in, `UserDataSpec` out; no Pulumi).
 
-Every node: the shared Heat-style head parts, a cloud-config part (the deploy node's SSH key, python3,
-`kolla-nics`, node settings) and `kolla-node-prepare.sh` (external NIC up without an address, the
-cinder-volumes VG). The deploy node adds `/etc/kolla/{globals.yml,multinode,nodes,deploy.env}`, the
-consistency playbook, the deploy script and its systemd unit, the private key, and `start-deploy.sh`.
+Every node: the shared Heat-style head parts, a cloud-config part (the deploy node's SSH key,
+`kolla-nics`, node settings; python3 is on every image that runs cloud-init) and
+`kolla-node-prepare.sh` (external NIC up without an address, the cinder-volumes VG). The deploy node
+adds `/etc/kolla/{globals.yml,multinode,nodes,deploy.env}`, the consistency playbook, the deploy
+script and its systemd unit, the private key, and `start-deploy.sh`.
 """
 
 from __future__ import annotations
@@ -105,15 +106,10 @@ def _node_files(node: Node, volume_id: str | None) -> list[dict]:
     ]
 
 
-def _packages(node: Node, volume_id: str | None) -> list[str]:
-    return ["python3", "lvm2"] if volume_id else ["python3"]
-
-
 def node_user_data(config: KollaConfig, node: Node, public_key: str, volume_id: str | None) -> UserDataSpec:
     """User data of a node kolla-ansible deploys to (controller, compute, storage)."""
     body = {
         "ssh_authorized_keys": [public_key.strip()],
-        "packages": _packages(node, volume_id),
         "write_files": _node_files(node, volume_id),
     }
     return UserDataSpec(
@@ -141,7 +137,6 @@ def deploy_user_data(config: KollaConfig, plan: AddressPlan, node: Node, inputs:
         write = _node_files(node, volume_id) + write
     body = {
         "ssh_authorized_keys": [inputs.public_key.strip()],
-        "packages": _packages(node, volume_id) if node.role == "aio" else ["python3"],
         "write_files": write,
     }
     parts = [Part(cloud_config(body), "cloud-config", "kolla-deploy.yaml", MERGE)]

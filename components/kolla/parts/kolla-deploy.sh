@@ -81,6 +81,11 @@ wait_for_hosts() {
   local deadline=$((SECONDS + KOLLA_WAIT_SECONDS)) host address
   while read -r host address; do
     until on_host "$host" "$address" test -e /var/lib/kolla-node/prepared; do
+      if on_host "$host" "$address" test -e /var/lib/kolla-node/failed; then
+        echo "$host could not be prepared: $(on_host "$host" "$address" cat /var/lib/kolla-node/failed)" >&2
+        echo "(see /var/log/kolla-node-prepare.log on $host)" >&2
+        return 1
+      fi
       if [ "$SECONDS" -ge "$deadline" ]; then
         echo "$host ($address) is not reachable over SSH or not prepared after ${KOLLA_WAIT_SECONDS}s" >&2
         return 1

@@ -2,25 +2,35 @@
 # First boot of a Kolla node (openstack-stacks, components/kolla): external NIC up without an address,
 # cinder-volumes VG on the data volume. Settings come from /etc/kolla-node/node.env. Logs to
 # /var/log/kolla-node-prepare.log; bootstrap-servers (run from the deploy node) does the rest.
-set -euo pipefail
+# The outcome is a marker the deploy node waits for: /var/lib/kolla-node/prepared, or
+# /var/lib/kolla-node/failed holding the reason (the deploy stops there and shows it). The deploy node decides
+# whether the cloud gets deployed, so a failure here does not fail cloud-init's own run.
+set -uo pipefail
+STATE=/var/lib/kolla-node
+mkdir -p "$STATE"
+rm -f "$STATE/prepared" "$STATE/failed"
 exec > >(tee -a /var/log/kolla-node-prepare.log) 2>&1
+fail() {
+  echo "kolla-node-prepare: $*" >&2
+  echo "$*" > "$STATE/failed"
+  exit 0
+}
 # shellcheck source=/dev/null
-. /etc/kolla-node/node.env
+. /etc/kolla-node/node.env || fail "cannot read /etc/kolla-node/node.env"
 echo "== $(date -u +%FT%TZ) preparing $(hostname) (role $KOLLA_ROLE)"
-command -v python3 >/dev/null || { echo "python3 missing: ansible cannot manage this host" >&2; exit 1; }
+# Every cloud image with cloud-init has python3 (cloud-init is written in it); ansible needs it.
+command -v python3 >/dev/null || fail "python3 missing: ansible cannot manage this host"
 
 if [ "$KOLLA_EXT_NIC" = "yes" ]; then
-  eval "$(/usr/local/sbin/kolla-nics "$KOLLA_MGMT_IP")"
+  nics=$(/usr/local/sbin/kolla-nics "$KOLLA_MGMT_IP" 2>&1) || fail "$nics"
+  eval "$nics"
   ext="$neutron_external_interface"
-  if [ -z "$ext" ]; then
-    echo "no second NIC found for neutron_external_interface" >&2
-    exit 1
-  fi
+  [ -n "$ext" ] || fail "no second NIC for neutron_external_interface (management NIC: $network_interface)"
   # Nova describes the DHCP-less external subnet as static in network_data.json, so cloud-init may have put
   # an address on it. Neutron takes this NIC into br-ex: it must be up with no address (kolla.md §7).
-  ip -4 addr flush dev "$ext"
+  ip -4 addr flush dev "$ext" || fail "cannot flush the addresses of $ext"
   ip -6 addr flush dev "$ext" scope global || true
-  ip link set dev "$ext" up
+  ip link set dev "$ext" up || fail "cannot bring $ext up"
   # Keep it that way after a reboot: cloud-init stops rendering networks, the NIC's own config gets no address.
   mkdir -p /etc/cloud/cloud.cfg.d
   echo 'network: {config: disabled}' > /etc/cloud/cloud.cfg.d/99-kolla-network.cfg
@@ -60,17 +70,17 @@ fi
 if [ -n "$KOLLA_LVM_VOLUME_ID" ]; then
   # Cinder LVM: the VG must exist before the prechecks (kolla.md §8 #10). Find the volume by its ID, never by
   # the attach device name (terraform-provider-openstack#1863; pitfalls 11).
-  disk="/dev/disk/by-id/virtio-${KOLLA_LVM_VOLUME_ID:0:20}"
-  for _ in $(seq 1 120); do [ -e "$disk" ] && break; sleep 5; done
-  if [ ! -e "$disk" ]; then
-    echo "volume $KOLLA_LVM_VOLUME_ID never appeared as $disk" >&2
-    exit 1
+  if ! command -v vgcreate >/dev/null 2>&1; then
+    if command -v dnf >/dev/null 2>&1; then dnf install -y lvm2; else apt-get update -q && apt-get install -y -q lvm2; fi \
+      || fail "cannot install lvm2"
   fi
+  disk="/dev/disk/by-id/virtio-${KOLLA_LVM_VOLUME_ID:0:20}"
+  for _ in $(seq 1 60); do [ -e "$disk" ] && break; sleep 5; done
+  [ -e "$disk" ] || fail "volume $KOLLA_LVM_VOLUME_ID never appeared as $disk"
   if ! vgs cinder-volumes >/dev/null 2>&1; then
-    pvcreate -y "$disk"
-    vgcreate cinder-volumes "$disk"
+    pvcreate -y "$disk" && vgcreate cinder-volumes "$disk" || fail "cannot create the VG cinder-volumes on $disk"
   fi
   echo "VG cinder-volumes on $disk"
 fi
-mkdir -p /var/lib/kolla-node && date -u +%FT%TZ > /var/lib/kolla-node/prepared
+date -u +%FT%TZ > "$STATE/prepared"
 echo "== $(date -u +%FT%TZ) node prepared"
