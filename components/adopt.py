@@ -239,6 +239,7 @@ class _Mapper:
         self.top = {h.name: h for h in heat if len(h.path) == 1}
         self.result = Adoption()
         self.ids: dict[str, str] = {}  # plan URN -> cloud ID to import
+        self.blocked: dict[str, str] = {}  # plan URN -> why its Heat resource cannot be imported
         self.keys = self._entry_names()
 
     def _entry_names(self) -> dict[str, str]:
@@ -287,11 +288,14 @@ class _Mapper:
         if token is None:
             self.result.unmapped_heat.append({**row, "reason": "no mapping for this Heat type"})
             return
-        if not heat.physical_id or not heat.status.endswith(DONE_STATES):
-            self.result.unmapped_heat.append({**row, "reason": f"no usable physical resource (status "
-                                                               f"{heat.status or 'unknown'})"})
-            return
         found = self.candidates(heat, token)
+        if not heat.physical_id or not heat.status.endswith(DONE_STATES):
+            reason = f"no usable physical resource (status {heat.status or 'unknown'})"
+            self.result.unmapped_heat.append({**row, "reason": reason})
+            for res in found:
+                self.blocked[res["urn"]] = f"Heat resource '{heat.name}' has {reason}: the first `pulumi up` " \
+                                           "creates it"
+            return
         if not found:
             self.result.unmapped_heat.append({**row, "reason": f"the program registers no {token} named "
                                                                f"'{'-'.join(heat.path)}'"})
@@ -315,6 +319,9 @@ class _Mapper:
                                      "(router:subnet); the provider imports it by the router port ID: "
                                      "`openstack port list --router <router> --fixed-ip subnet=<subnet> -c ID`")
             return None
+        derived = self._from_plan(res)
+        if derived:
+            return derived
         if res["type"] == ATTACH:
             props = self.template.get(heat.name, {}).get("properties", {})
             server = _reference(props.get("instance_uuid") or props.get("InstanceId"))
@@ -342,16 +349,35 @@ class _Mapper:
         for res in self.resources:
             if not res["custom"] or res["urn"] in self.ids:
                 continue
-            parent_fip = next((self.by_urn[u] for u in self.ids if self.by_urn[u]["type"] == FIP
-                               and res["name"].startswith(self.by_urn[u]["name"] + "-")), None)
-            if res["type"] == FIP_ASSOC and parent_fip is not None:
-                self.ids[res["urn"]] = self.ids[parent_fip["urn"]]  # imported by the floating IP's ID
+            if res["urn"] in self.blocked:
+                self._unmapped_plan(res, self.blocked[res["urn"]])
+                continue
+            derived = self._from_plan(res) if res["type"] == FIP_ASSOC else None
+            if derived:  # a Heat FloatingIP with port_id is the association too
+                self.ids[res["urn"]] = derived
                 continue
             if res["type"] == RULE and self._rule_id(res):
                 continue
             if any(u["urn"] == res["urn"] for u in self.result.unmapped_plan):
                 continue
             self._unmapped_plan(res, self._why_unknown(res))
+
+    def _from_plan(self, res: dict[str, Any]) -> str | None:
+        """IDs that follow from already mapped resources the plan links to (by ID or dependsOn).
+
+        VolumeAttach imports as `<server id>/<volume id>` (Nova's attachment ID is the volume ID);
+        FloatingIpAssociate imports as the floating IP's ID.
+        """
+        offline_to_urn = {r["id"]: r["urn"] for r in self.resources if r.get("id")}
+        if res["type"] == ATTACH:
+            server = self.ids.get(offline_to_urn.get(res["inputs"].get("instanceId"), ""))
+            volume = self.ids.get(offline_to_urn.get(res["inputs"].get("volumeId"), ""))
+            return f"{server}/{volume}" if server and volume else None
+        if res["type"] == FIP_ASSOC:
+            fips = [u for u in (res.get("options") or {}).get("dependsOn", [])
+                    if u in self.ids and self.by_urn[u]["type"] == FIP]
+            return self.ids[fips[0]] if len(fips) == 1 else None
+        return None
 
     def _rule_id(self, res: dict[str, Any]) -> bool:
         """Find an inline rule's cloud ID by content in the listed rules (groups mapped to their cloud IDs)."""

@@ -63,6 +63,8 @@ def test_osc_rows_map_to_program_resources(trio_plan):
     assert "gamma-data-attach/VolumeAttach" not in ids  # CREATE_FAILED: nothing to import
     failed = {r["heat"]: r["reason"] for r in result.unmapped_heat}
     assert "CREATE_FAILED" in failed["gamma-data-attach"]
+    not_created = {r["name"]: r["reason"] for r in result.unmapped_plan}
+    assert "CREATE_FAILED" in not_created["gamma-data-attach"] and "creates it" in not_created["gamma-data-attach"]
     skipped = {r["heat"]: r["reason"] for r in result.skipped}
     assert "user data" in skipped["boot_config"] and "Heat's database" in skipped["secret"]
     not_imported = {r["name"]: r["reason"] for r in result.unmapped_plan}
@@ -101,6 +103,14 @@ def test_bad_resource_lists_are_rejected(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text("[{]")
     assert adopt_cli.main([str(bad), str(TRIO), "--out", str(tmp_path / "i.json")]) == 1
+
+
+def test_attachment_ids_follow_from_the_plan_without_template_properties(trio_plan):
+    rows = json.loads((DATA / "trio-heat-resources.json").read_text())
+    ids = {e["logicalName"]: e.get("id") for e in adopt_plan(trio_plan, rows, {}).entries
+           if e["type"].endswith(":VolumeAttach")}
+    assert ids == {"alpha-data-attach": "3f1c0a1e-0a0e-4a4b-9d36-6a3b1f0c0001/c0ffee00-1111-4222-8333-444455550021",
+                   "beta-data-attach": "3f1c0a1e-0a0e-4a4b-9d36-6a3b1f0c0002/c0ffee00-1111-4222-8333-444455550022"}
 
 
 def test_cli_writes_an_import_file(tmp_path, capsys):
