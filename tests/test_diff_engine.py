@@ -313,3 +313,16 @@ def test_path_cover_rules():
     assert not covers(("metadata", "a"), ("metadata",))
     with pytest.raises(ValueError):
         parse_path("a..b[")
+
+
+def test_dispatch_through_the_components_cli(tmp_path, capsys):
+    from components import cli
+
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "plan.json").write_text(json.dumps(plan()))
+    changed = plan()
+    res(changed, "app-0", INSTANCE)["inputs"]["imageName"] = "debian-13"
+    (tmp_path / "new.json").write_text(json.dumps(changed))
+    assert cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "new.json")]) == 3  # a plan directory works
+    assert "rebuild" in capsys.readouterr().out
+    assert cli.main(["diff", str(tmp_path / "old"), str(tmp_path / "old")]) == 0
