@@ -15,6 +15,8 @@ from typing import Any
 from components.errors import StackError
 
 KEYPAIR = "openstack:compute/keypair:Keypair"
+PORT = "openstack:networking/port:Port"
+SUBNET = "openstack:networking/subnet:Subnet"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,7 +50,29 @@ def boot_inputs(plan: Any, server: str) -> dict[str, Any]:
                 key = pair["inputs"].get("publicKey")
                 if isinstance(key, str):
                     keys[key_name] = key
-    return {"metadata": metadata, "public_keys": keys or None}
+    return {"metadata": metadata, "public_keys": keys or None, "ports": _ports(plan, inputs)}
+
+
+def _ports(plan: Any, inputs: dict[str, Any]) -> list[list[str]] | None:
+    """Each port of the instance with its fixed addresses in CIDR form (ports in `networks` order).
+
+    Only addresses the stack fixes are known offline; other ports get no address (DHCP on a cloud).
+    """
+    by_id = {r["id"]: r for r in plan.resources if r.get("id")}
+    ports: list[list[str]] = []
+    for entry in inputs.get("networks") or []:
+        port = by_id.get(entry.get("port")) if isinstance(entry, dict) else None
+        if port is None or port["type"] != PORT:
+            ports.append([])
+            continue
+        addresses = []
+        for fixed in port["inputs"].get("fixedIps") or []:
+            subnet = by_id.get(fixed.get("subnetId"))
+            cidr = subnet["inputs"].get("cidr") if subnet and subnet["type"] == SUBNET else None
+            if isinstance(fixed.get("ipAddress"), str) and isinstance(cidr, str):
+                addresses.append(f"{fixed['ipAddress']}/{cidr.split('/')[1]}")
+        ports.append(addresses)
+    return ports or None
 
 
 def main(argv: list[str]) -> int:

@@ -43,12 +43,15 @@ def available(*, build: bool = False) -> tuple[bool, str]:
 
 
 def boot(user_data: str | bytes, *, server: str, metadata: dict[str, Any] | None = None,
-         public_keys: dict[str, str] | None = None, capture: tuple[str, ...] = (),
+         public_keys: dict[str, str] | None = None, ports: list[list[str]] | None = None,
+         capture: tuple[str, ...] = (),
          keep: bool = False, copy: bool = False) -> BootReport:
     """Boot ``user_data`` (the string given to the provider, or the delivered bytes) as ``server``.
 
-    ``metadata`` is the Nova server metadata (``meta`` in meta_data.json). With ``keep`` the per-boot
-    directory (overlay upper, stage outputs) is left in place and named in the report's notes.
+    ``metadata`` is the Nova server metadata (``meta`` in meta_data.json). ``ports`` lists the
+    server's ports, each as its fixed addresses in CIDR form (one port without address by default).
+    With ``keep`` the per-boot directory (overlay upper, stage outputs) is left in place and named
+    in the report's notes.
     ``capture`` lists image paths whose text the report keeps (``captured``; None: not written).
     ``copy`` boots a full copy of the root filesystem instead of an overlay (the fallback when
     overlayfs cannot mount; slower).
@@ -64,9 +67,10 @@ def boot(user_data: str | bytes, *, server: str, metadata: dict[str, Any] | None
     dirs = sandbox.BootDirs(base)
     try:
         dirs.create()
-        seeded = seed.write_seed(dirs.upper, server, delivered, metadata, public_keys)
+        nics = seed.nics(server, ports)
+        seeded = seed.write_seed(dirs.upper, server, delivered, metadata, public_keys, nics)
         started = time.monotonic()
-        proc = sandbox.run(image.path, dirs, seed.mac_address(server), copy)
+        proc = sandbox.run(image.path, dirs, nics, copy)
         seconds = time.monotonic() - started
         report = _collect(server, delivered, image.path, dirs, seeded, proc.stdout.decode("utf-8", "replace"))
         report.seconds = round(seconds, 2)

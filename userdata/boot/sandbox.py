@@ -13,6 +13,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from userdata.boot.seed import Nic
+
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("init-local", ("cloud-init", "init", "--local")),
     ("init", ("cloud-init", "init")),
@@ -51,11 +53,35 @@ ln -s /proc/self/fd "$m/dev/fd"
 ln -s /proc/self/fd/0 "$m/dev/stdin"; ln -s /proc/self/fd/1 "$m/dev/stdout"; ln -s /proc/self/fd/2 "$m/dev/stderr"
 mkdir -p "$m/run/lock"
 hostname localhost
-# The NIC Nova's network_data.json names (cloud-init looks it up by MAC); both veth ends stay inside.
+# The NICs Nova's network_data.json names (cloud-init looks them up by MAC), each a veth pair with
+# both ends inside, holding the port's fixed addresses (the harness plays DHCP: no network config).
+add_nic() {{
+    local name=$1 mac=$2; shift 2
+    chroot "$m" ip link add "$name" type veth peer name "$name-peer" 2>/dev/null \
+        || chroot "$m" ip link add "$name" type dummy
+    chroot "$m" ip link set "$name" address "$mac" && chroot "$m" ip link set "$name" up
+    chroot "$m" ip link set "$name-peer" up 2>/dev/null
+    for address in "$@"; do chroot "$m" ip address add "$address" dev "$name"; done
+}}
 chroot "$m" ip link set lo up
-chroot "$m" ip link add eth0 type veth peer name eth0-peer 2>/dev/null || chroot "$m" ip link add eth0 type dummy
-chroot "$m" ip link set eth0 address {mac} && chroot "$m" ip link set eth0 up
-chroot "$m" ip link set eth0-peer up 2>/dev/null
+{nics}
+# On a VM each NIC is a device (/sys/class/net/NIC/device); veths are not. A bind-mounted copy of
+# /sys/class/net gives the boot's NICs that link, so "physical NIC" checks see them as on an instance.
+if [ -d "$m/sys/class/net" ]; then
+    net="$out/sys-class-net"; mkdir -p "$net"
+    for dir in "$m"/sys/class/net/*; do
+        name=${{dir##*/}}
+        real=/sys/devices/virtual/net/$name
+        case " {nic_names} " in
+            *" $name "*)
+                mkdir "$net/$name"
+                for attr in "$m$real"/*; do ln -s "$real/${{attr##*/}}" "$net/$name/"; done
+                ln -s "$real" "$net/$name/device" ;;
+            *) ln -s "$real" "$net/$name" ;;
+        esac
+    done
+    mount --bind "$net" "$m/sys/class/net"
+fi
 run() {{
     local name=$1; shift
     timeout {timeout} chroot "$m" /usr/bin/env -i {env} "$@" < /dev/null > "$out/$name.out" 2>&1
@@ -95,12 +121,14 @@ class BootDirs:
             path.mkdir(parents=True, exist_ok=True)
 
 
-def script(lower: Path, dirs: BootDirs, mac: str, copy: bool = False) -> str:
-    """The namespace-side shell script: mounts, then each stage with its exit code recorded."""
+def script(lower: Path, dirs: BootDirs, nics: list[Nic], copy: bool = False) -> str:
+    """The namespace-side shell script: mounts, NICs, then each stage with its exit code recorded."""
+    nic_lines = "\n".join(shlex.join(["add_nic", n.name, n.mac, *n.addresses]) for n in nics)
     lines = "\n".join(f"run {shlex.quote(_slug(name))} {shlex.join(argv)}" for name, argv in STAGES)
     return _SCRIPT.format(lower=shlex.quote(str(lower)), upper=shlex.quote(str(dirs.upper)),
                           work=shlex.quote(str(dirs.work)), merged=shlex.quote(str(dirs.merged)),
-                          out=shlex.quote(str(dirs.out)), mac=shlex.quote(mac), timeout=STAGE_TIMEOUT,
+                          out=shlex.quote(str(dirs.out)), nics=nic_lines, timeout=STAGE_TIMEOUT,
+                          nic_names=" ".join(n.name for n in nics),
                           force_copy=int(copy),
                           env=" ".join(shlex.quote(e) for e in CHROOT_ENV), stages=lines)
 
@@ -109,13 +137,13 @@ def _slug(stage: str) -> str:
     return stage.replace(":", "-")
 
 
-def run(lower: Path, dirs: BootDirs, mac: str, copy: bool = False) -> subprocess.CompletedProcess:
+def run(lower: Path, dirs: BootDirs, nics: list[Nic], copy: bool = False) -> subprocess.CompletedProcess:
     """Run the boot; stage outputs and exit codes land in ``dirs.out``.
 
     An overlay over ``lower`` by default; a full copy when ``copy`` or when overlayfs cannot mount.
     """
     path = dirs.base / "boot.sh"
-    path.write_text(script(lower, dirs, mac, copy))
+    path.write_text(script(lower, dirs, nics, copy))
     argv = ["unshare", "--mount", "--uts", "--ipc", "--pid", "--net", "--fork", "--kill-child",
             "--propagation", "private",
             "bash", str(path)]

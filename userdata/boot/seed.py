@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import json
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,31 +61,53 @@ def meta_data(server: str, metadata: dict[str, Any] | None, public_keys: dict[st
     return doc
 
 
-def mac_address(server: str) -> str:
-    """The port's MAC (Neutron's fa:16:3e prefix); the harness gives its NIC the same one."""
-    return "fa:16:3e:" + ":".join(f"{b:02x}" for b in uuid.UUID(instance_uuid(server)).bytes[:3])
+@dataclass(frozen=True)
+class Nic:
+    """One port of the server: the NIC's name and MAC in the boot, and its fixed addresses (CIDR form)."""
+
+    name: str
+    mac: str
+    addresses: tuple[str, ...] = ()
 
 
-def network_data(server: str) -> dict:
-    """One DHCP port, as Nova writes it (the harness disables cloud-init's network config)."""
-    mac = mac_address(server)
-    return {
-        "links": [{"id": "tap0", "type": "ovs", "ethernet_mac_address": mac, "mtu": 1450,
-                   "vif_id": instance_uuid(server + "/port0")}],
-        "networks": [{"id": "network0", "type": "ipv4_dhcp", "link": "tap0",
-                      "network_id": instance_uuid(server + "/net0")}],
-        "services": [],
-    }
+def mac_address(server: str, index: int = 0) -> str:
+    """A port's MAC (Neutron's fa:16:3e prefix); the harness gives its NIC the same one."""
+    key = server if index == 0 else f"{server}/port{index}"
+    return "fa:16:3e:" + ":".join(f"{b:02x}" for b in uuid.UUID(instance_uuid(key)).bytes[:3])
+
+
+def nics(server: str, ports: list[list[str]] | None = None) -> list[Nic]:
+    """The NICs for ``ports`` (each the port's fixed addresses, e.g. ["10.0.0.5/24"]); one NIC by default."""
+    return [Nic(f"eth{i}", mac_address(server, i), tuple(addresses))
+            for i, addresses in enumerate(ports or [[]])]
+
+
+def network_data(server: str, ports: list[Nic] | None = None) -> dict:
+    """The ports as Nova writes them: static IPv4 where the port has a fixed address, else DHCP."""
+    links, networks = [], []
+    for index, nic in enumerate(ports or nics(server)):
+        links.append({"id": f"tap{index}", "type": "ovs", "ethernet_mac_address": nic.mac, "mtu": 1450,
+                      "vif_id": instance_uuid(f"{server}/vif{index}")})
+        network_id = instance_uuid(f"{server}/net{index}")
+        if not nic.addresses:
+            networks.append({"id": f"network{index}", "type": "ipv4_dhcp", "link": f"tap{index}",
+                             "network_id": network_id})
+        for number, address in enumerate(nic.addresses):
+            iface = ipaddress.ip_interface(address)
+            networks.append({"id": f"network{index}-{number}", "type": f"ipv{iface.version}",
+                             "link": f"tap{index}", "ip_address": str(iface.ip),
+                             "netmask": str(iface.netmask), "network_id": network_id, "routes": []})
+    return {"links": links, "networks": networks, "services": []}
 
 
 def write_seed(upper: Path, server: str, user_data: bytes, metadata: dict[str, Any] | None = None,
-               public_keys: dict[str, str] | None = None) -> list[str]:
+               public_keys: dict[str, str] | None = None, ports: list[Nic] | None = None) -> list[str]:
     """Write the config drive files into the overlay's upper directory; return their paths (in the image)."""
     latest = upper / LATEST
     latest.mkdir(parents=True, exist_ok=True)
     files = {
         "meta_data.json": json.dumps(meta_data(server, metadata, public_keys), indent=2).encode(),
-        "network_data.json": json.dumps(network_data(server), indent=2).encode(),
+        "network_data.json": json.dumps(network_data(server, ports), indent=2).encode(),
         "user_data": user_data,
     }
     written = []
