@@ -3,7 +3,7 @@
 # components/kolla). Started by kolla-deploy.service; re-run it by hand after fixing a failure: finished
 # steps are skipped. Log: /var/log/kolla-deploy.log. Status: /var/lib/kolla-deploy/status
 # ("running: STEP", "failed: STEP (exit N)" or "done").
-set -euo pipefail
+set -Eeuo pipefail
 # shellcheck source=/dev/null
 . /etc/kolla/deploy.env
 CONFIG=/etc/kolla
