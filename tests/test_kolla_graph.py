@@ -245,6 +245,18 @@ def test_aio_is_one_node_with_its_own_floating_ip_and_no_vip(aio) -> None:
     assert "/etc/kolla-node/node.env" in files and "/usr/local/sbin/kolla-deploy" in files
 
 
+def test_adding_a_compute_creates_it_and_replaces_nothing() -> None:
+    from components.diff import diff_files
+
+    diff = diff_files("stacks/kolla-ha.yaml", "stacks/kolla-ha.yaml", {"admin_cidr": "198.51.100.0/24",
+                      "key_pair": "ops"}, old_parameters={"compute_count": 2}, new_parameters={"compute_count": 3})
+    created = sorted(r.name for r in diff.by_op("create") if r.custom)
+    assert created == ["kolla-compute03", "kolla-compute03-mgmt"]
+    assert diff.by_op("replace") == [] and diff.by_op("delete") == []
+    deploy = diff.get("kolla-deploy", INSTANCE)
+    assert deploy.op == "same" and [p.path for p in deploy.properties if p.ignored] == ["userData"]
+
+
 def test_render_is_deterministic(ha) -> None:
     again = offline.render("stacks/kolla-ha.yaml", PARAMS)
     assert again.artifacts == ha.artifacts

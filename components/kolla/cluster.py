@@ -92,6 +92,12 @@ class KollaCluster(pulumi.ComponentResource):
                                                                          v["fqdn"]))
         for rel in ("kolla/globals.yml", "kolla/multinode"):
             report.artifact(rel, self.files.apply(lambda files, rel=rel: files[rel]))
+        report.note(f"KollaCluster '{name}': Pulumi does not wait for the OpenStack deployment; follow it on "
+                    f"{deploy.name} (output deploy_log: {node_userdata.DEPLOY_LOG})")
+        if config.enabled.get("cinder") and config.cinder_backend == "ceph":
+            report.note(f"KollaCluster '{name}': external Ceph: put ceph.conf and the keyrings under "
+                        "/etc/kolla/config/{glance,cinder/cinder-volume,cinder/cinder-backup,nova}/ on "
+                        f"{deploy.name}; the deploy stops at prechecks until they are there")
         login = self.aio_fip.address if config.aio else deploy_server.public_ip
         self.outputs = self._outputs(config, plan, horizon, public, login)
         self.register_outputs(self.outputs)
@@ -219,7 +225,10 @@ class KollaCluster(pulumi.ComponentResource):
             boot_volume=BootVolumeArgs(size=role.boot_volume_size) if role.boot_volume_size else None,
             volumes=[VolumeAttachmentArgs(volume=volume, name="cinder")] if volume is not None else [],
             metadata={"kolla_cluster": self.config.name, "kolla_role": node.role},
-            user_data=spec, os_name=node.name), child)
+            # First-boot user data only: a new inventory (one more compute) or an edited script must not
+            # replace a running cloud member, least of all the deploy node, whose passwords.yml and state
+            # would be lost (pitfalls 1, Heat's user_data_update_policy IGNORE).
+            user_data=spec, user_data_update_policy="IGNORE", os_name=node.name), child)
 
     # -- outputs ----------------------------------------------------------------------------------
     @staticmethod
