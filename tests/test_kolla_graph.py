@@ -261,3 +261,23 @@ def test_render_is_deterministic(ha) -> None:
     again = offline.render("stacks/kolla-ha.yaml", PARAMS)
     assert again.artifacts == ha.artifacts
     assert {k: v.user_data for k, v in again.user_data.items()} == {k: v.user_data for k, v in ha.user_data.items()}
+
+
+def test_aio_with_cinder_puts_the_lvm_volume_on_the_node(write_stack) -> None:
+    path = write_stack("""
+        kolla:
+          layout: aio
+          admin_cidr: 198.51.100.0/24
+          key_pair: ops
+          services: [cinder]
+          controllers: {volume_size: 30, volume_type: ssd}
+    """)
+    plan = offline.render(path)
+    volume = plan.get("kolla-aio-cinder", VOLUME)
+    assert volume["inputs"]["size"] == 30 and volume["inputs"]["volumeType"] == "ssd" and volume["options"]["protect"]
+    assert [a["inputs"]["instanceId"] for a in plan.by_type(ATTACH)] == [plan.get("kolla-aio", INSTANCE)["id"]]
+    files = written_files(plan, "kolla-aio")
+    assert f"KOLLA_LVM_VOLUME_ID={volume['id']}" in files["/etc/kolla-node/node.env"]["content"]
+    assert yaml.safe_load(files["/etc/kolla/globals.yml"]["content"])["enable_cinder_backend_lvm"] is True
+    storage = files["/etc/kolla/multinode"]["content"].split("[storage]\n", 1)[1].split("\n\n", 1)[0]
+    assert storage.startswith("kolla-aio ansible_host=")

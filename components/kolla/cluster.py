@@ -55,7 +55,8 @@ class KollaCluster(pulumi.ComponentResource):
         self.vip_port, vip_fip = self._vip(name, config, plan)
         self.volumes = {
             node.name: Volume(f"{node.name}-cinder", VolumeArgs(
-                size=node.data_volume, volume_type=config.storage.volume_type, os_name=f"{node.name}-cinder",
+                size=node.data_volume, os_name=f"{node.name}-cinder",
+                volume_type=(config.controllers if node.role == "aio" else config.storage).volume_type,
                 description=f"cinder-volumes VG of {node.name} (Kolla cluster {name})", protect=True), child)
             for node in plan.nodes if node.data_volume
         }

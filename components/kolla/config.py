@@ -174,7 +174,7 @@ def _error(message: str, file: str, where: str) -> StackError:
     return StackError(message, file=file, field=f"kolla.{where}")
 
 
-def _role(raw: dict[str, Any], defaults: tuple, layout: str, name: str, file: str) -> Role:
+def _role(raw: dict[str, Any], defaults: tuple, name: str, file: str) -> Role:
     count, flavor, boot, volume = defaults
     role = Role(
         count=count if raw.get("count") is None else raw["count"],
@@ -246,7 +246,7 @@ def load_config(section: Any, file: str) -> KollaConfig:
                      "openstack_release")
     if raw["distro"] not in SUPPORTED_DISTROS.get(release, tuple(DISTROS)):
         raise _error(f"{raw['distro']} is not a supported host for OpenStack {release}", file, "distro")
-    roles = {name: _role(raw[name], ROLE_DEFAULTS[layout][name], layout, name, file)
+    roles = {name: _role(raw[name], ROLE_DEFAULTS[layout][name], name, file)
              for name in ("controllers", "computes", "storage", "deploy")}
     net = raw["network"]
     enabled, backend = _enabled(raw, layout, file)
@@ -288,7 +288,7 @@ def load_config(section: Any, file: str) -> KollaConfig:
         globals_overrides=globals_overrides,
         **roles,
     )
-    check_config(config, explicit_storage=raw["storage"].get("count") is not None)
+    check_config(config)
     return config
 
 
@@ -300,7 +300,7 @@ def _admin_cidr(value: str, file: str) -> str:
         raise _error(f"invalid CIDR {value!r}: {exc}", file, "admin_cidr") from None
 
 
-def check_config(config: KollaConfig, *, explicit_storage: bool = True) -> None:
+def check_config(config: KollaConfig) -> None:
     """Cross-field rules: quorum, VIP placement, layout vs. load balancer, storage vs. cinder, names."""
     file = config.file
     if not config.name or not config.name[0].isalpha() or not all(c.isalnum() or c == "-" for c in config.name):
@@ -325,9 +325,8 @@ def check_config(config: KollaConfig, *, explicit_storage: bool = True) -> None:
                 raise _error("cinder with LVM on an all-in-one node needs controllers.volume_size "
                              "(the volume that holds the cinder-volumes VG)", file, "controllers.volume_size")
         elif config.storage.count == 0:
-            hint = "set storage.count" if explicit_storage else "set storage.count (1 or more)"
-            raise _error(f"cinder with LVM needs storage nodes: {hint}, or cinder_backend: ceph", file,
-                         "storage.count")
+            raise _error("cinder with LVM needs storage nodes: set storage.count (1 or more), or "
+                         "cinder_backend: ceph", file, "storage.count")
         elif not config.storage.volume_size:
             raise _error("storage nodes need volume_size for the cinder-volumes VG", file, "storage.volume_size")
     elif config.storage.count and not config.aio:
