@@ -15,7 +15,10 @@ rm -rf "$VENV"
 python3 -m venv "$VENV"
 # The host's pip constraint file (/etc/xdg/pip) only caps unrelated packages; ignore it here so that the
 # pins alone decide what is installed.
-PIP_CONSTRAINT="" "$VENV/bin/pip" install -q --disable-pip-version-check $PINS
+# (The local find-links/extra-index locations of this machine's pip config only add noise when absent.)
+# shellcheck disable=SC2086
+PIP_CONSTRAINT="" "$VENV/bin/pip" install -q --disable-pip-version-check $PINS 2>&1 \
+  | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 "$VENV/bin/kolla-ansible" --version >/dev/null
 echo "$PINS" > "$MARKER"
 echo "kolla.sh: installed $PINS into $VENV"
