@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,13 @@ def test_every_server_of_example_stack_boots(path: Path, boot) -> None:
         raise
     if not plan.user_data:
         pytest.skip(f"{path.name} has no server with user data")
+    servers = sorted(plan.user_data)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # boots are independent; two at a time on 2 cores
+        reports = list(pool.map(
+            lambda server: boot(plan.user_data[server].user_data, server=server, **boot_inputs(plan, server)),
+            servers))
     failed = []
-    for server, record in sorted(plan.user_data.items()):
-        report = boot(record.user_data, server=server, **boot_inputs(plan, server))
+    for server, report in zip(servers, reports):
         assert report.parts, f"{server}: no parts seen"
         assert not report.unhandled, report.to_text()
         if report.heat_cfntools:
