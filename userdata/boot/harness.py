@@ -61,7 +61,8 @@ def boot(user_data: str | bytes, *, server: str, metadata: dict[str, Any] | None
     if not ok:
         raise BootUnavailableError(reason)
     image = rootfs.cached_rootfs()
-    assert image is not None
+    if image is None:  # removed since available() looked
+        raise BootUnavailableError(f"no cached root filesystem at {rootfs.rootfs_path()}")
     delivered = seed.delivered_bytes(user_data)
     base = Path(tempfile.mkdtemp(prefix=f"openstack-stacks-boot-{_safe(server)}-"))
     dirs = sandbox.BootDirs(base)

@@ -15,8 +15,6 @@ _RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ - (?P<src>[^\[]+)\[(?
 #   "Calling handler %s (%s, %s, %s) with frequency %s" % (mod, content_type, filename, version, freq)
 _CALLING = re.compile(r"^Calling handler (?P<handler>.+) \((?P<ctype>[^,()]+), (?P<filename>.*), (?P<ver>\d+)\) "
                       r"with frequency (?P<freq>\S+)$")
-# walker_callback(): parts no handler claims
-_UNHANDLED = re.compile(r"^Unhandled (?:unknown content-type|non-multipart) \((?P<ctype>[^)]*)\) userdata")
 # subp.ProcessExecutionError text, as util.runparts() logs it for a failing user script
 _SCRIPT_FAIL = re.compile(r"Command: \['/var/lib/cloud/instance/scripts/(?P<name>[^']+)'\]\s*\n"
                           r"Exit code: (?P<rc>-?\d+)")
@@ -96,10 +94,6 @@ def handler_registrations(recs: list[LogRecord]) -> list[str]:
             if name.startswith("part-handler-") and name not in names:
                 names.append(name)
     return names
-
-
-def unhandled_types(recs: list[LogRecord]) -> list[str]:
-    return [m.group("ctype") for r in recs if (m := _UNHANDLED.match(r.message))]
 
 
 def user_scripts(log: str) -> dict[str, int]:
