@@ -116,13 +116,36 @@ def test_deploy_node_boots_cleanly_with_the_deploy_script_installed(boot, ha) ->
         shutil.rmtree(base, ignore_errors=True)
 
 
-def test_controller_boots_cleanly_and_reports_its_preparation(boot, ha) -> None:
+def port_addresses(plan, server: str) -> list[list[str]]:
+    """The server's ports in NIC order as the boot harness takes them: fixed addresses in CIDR form."""
+    ports = {r["id"]: r for r in plan.by_type("openstack:networking/port:Port")}
+    subnets = {r["id"]: r["inputs"]["cidr"] for r in plan.by_type("openstack:networking/subnet:Subnet")}
+    out = []
+    for net in plan.get(server, "openstack:compute/instance:Instance")["inputs"]["networks"]:
+        fixed = ports[net["port"]]["inputs"]["fixedIps"]
+        out.append([f"{f['ipAddress']}/{subnets[f['subnetId']].split('/')[1]}" for f in fixed])
+    return out
+
+
+def test_controller_boots_cleanly_and_prepares_its_external_nic(boot, ha) -> None:
     record = ha.user_data["kolla-control01"]
-    report = boot(record.user_data, server="kolla-control01",
-                  capture=("/var/lib/kolla-node/failed", "/etc/kolla-node/node.env"))
+    ports = port_addresses(ha, "kolla-control01")
+    assert ports == [["10.40.0.11/24"], ["10.41.0.11/24"]]
+    report = boot(record.user_data, server="kolla-control01", ports=ports,
+                  capture=("/var/lib/kolla-node/prepared", "/var/lib/kolla-node/failed",
+                           "/var/log/kolla-node-prepare.log", "/etc/cloud/cloud.cfg.d/99-kolla-network.cfg"))
     assert report.problems() == []
     assert report.scripts == {"kolla-node-prepare.sh": 0}
-    assert "KOLLA_MGMT_IP=10.40.0.11" in report.captured["/etc/kolla-node/node.env"]
-    # The harness's only NIC has no 10.40.0.11: the node records why it is not ready, for the deploy node
-    # to show (on a cloud the management port's address is there and `prepared` is written instead).
-    assert report.captured["/var/lib/kolla-node/failed"] == "kolla-nics: no interface holds 10.40.0.11\n"
+    assert report.captured["/var/lib/kolla-node/failed"] is None, report.captured["/var/log/kolla-node-prepare.log"]
+    assert report.captured["/var/lib/kolla-node/prepared"]
+    # the NIC holding 10.40.0.11 is kept; the other one lost 10.41.0.11 and stays up for br-ex
+    assert "external NIC eth1 is up without an address (management NIC: eth0)" in \
+        report.captured["/var/log/kolla-node-prepare.log"]
+    assert report.captured["/etc/cloud/cloud.cfg.d/99-kolla-network.cfg"] == "network: {config: disabled}\n"
+
+
+def test_controller_without_its_address_reports_why_it_is_not_ready(boot, ha) -> None:
+    report = boot(ha.user_data["kolla-control02"].user_data, server="kolla-control02",
+                  capture=("/var/lib/kolla-node/failed",))
+    assert report.problems() == []  # cloud-init's run is clean; the deploy node stops and shows the reason
+    assert report.captured["/var/lib/kolla-node/failed"] == "kolla-nics: no interface holds 10.40.0.12\n"

@@ -64,7 +64,10 @@ PY
     printf '[Match]\nName=%s\n\n[Network]\nLinkLocalAddressing=no\nIPv6AcceptRA=no\n' "$ext" \
       > /etc/systemd/network/05-kolla-ext.network
   fi
-  echo "external NIC $ext is up without an address"
+  if ip -o addr show dev "$ext" scope global | grep -q inet; then
+    fail "$ext still has an address: $(ip -o addr show dev "$ext" scope global)"
+  fi
+  echo "external NIC $ext is up without an address (management NIC: $network_interface)"
 fi
 
 if [ -n "$KOLLA_LVM_VOLUME_ID" ]; then
