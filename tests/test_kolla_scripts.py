@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -60,14 +59,6 @@ def test_kolla_nics_finds_the_management_nic_by_address(tmp_path, names, mgmt, e
 def test_kolla_nics_fails_when_no_nic_holds_the_address(tmp_path) -> None:
     proc = nics(fake_host(tmp_path, ["eth0", "eth1"], "eth0"), ip="10.40.0.99")
     assert proc.returncode == 1 and "no interface holds 10.40.0.99" in proc.stderr
-
-
-def test_deploy_script_runs_every_kolla_step_in_order() -> None:
-    text = (PARTS / "kolla-deploy.sh").read_text()
-    steps = re.findall(r"^step ([\w-]+)", text, re.M)
-    assert steps == ["packages", "install-kolla", "match-inventory", "install-deps", "passwords", "wait-for-hosts",
-                     "detect-nics", "checks", "bootstrap-servers", "prechecks", "pull", "deploy", "post-deploy"]
-    assert 'LOG=/var/log/kolla-deploy.log' in text and 'status "done"' in text
 
 
 # -- first boots through real cloud-init -------------------------------------------------------------------
@@ -149,3 +140,121 @@ def test_controller_without_its_address_reports_why_it_is_not_ready(boot, ha) ->
                   capture=("/var/lib/kolla-node/failed",))
     assert report.problems() == []  # cloud-init's run is clean; the deploy node stops and shows the reason
     assert report.captured["/var/lib/kolla-node/failed"] == "kolla-nics: no interface holds 10.40.0.12\n"
+
+
+# -- kolla-deploy.sh end to end, with the tools replaced by recorders ----------------------------------------
+STUB = """#!/bin/bash
+echo "$(basename "$0") $*" >> "$KOLLA_TEST_CALLS"
+if [ "$(basename "$0")" = kolla-ansible ] && [ "${1:-}" = "${KOLLA_TEST_FAIL_AT:-}" ]; then exit 3; fi
+exit 0
+"""
+
+
+@pytest.fixture(scope="module")
+def aio_files():
+    import email
+    import email.policy
+
+    import yaml
+
+    plan = offline.render("stacks/kolla-aio.yaml", {"admin_cidr": "198.51.100.0/24", "key_pair": "ops"})
+    message = email.message_from_bytes(plan.user_data["kolla-aio"].mime, policy=email.policy.compat32)
+    files = {}
+    for part in message.get_payload():
+        if part.get_content_type() == "text/cloud-config":
+            for item in (yaml.safe_load(part.get_payload(decode=True)) or {}).get("write_files", []):
+                files[item["path"]] = item["content"]
+    return files
+
+
+def deploy_sandbox(tmp_path: Path, files: dict[str, str], *, shipped_tail: str | None = None) -> dict[str, str]:
+    """A config dir with the AIO node's rendered files, a fake venv and fake host; returns the environment."""
+    config, venv, bin_dir = tmp_path / "etc-kolla", tmp_path / "venv", tmp_path / "bin"
+    for directory in (config, venv / "bin", bin_dir, tmp_path / "node"):
+        directory.mkdir(parents=True)
+    for path, text in files.items():
+        if path.startswith("/etc/kolla/"):
+            (config / path.removeprefix("/etc/kolla/")).write_text(text)
+    env_file = config / "deploy.env"
+    env_file.write_text(env_file.read_text().replace("KOLLA_VENV=/opt/kolla", f"KOLLA_VENV={venv}"))
+    for name in ("pip", "kolla-ansible", "kolla-genpwd", "ansible-playbook"):
+        (venv / "bin" / name).write_text(STUB)
+    for name in ("dnf", "python3"):
+        (bin_dir / name).write_text(STUB)
+    (bin_dir / "kolla-nics").write_text(f'#!/bin/bash\nexec bash {PARTS / "kolla-nics.sh"} "$@"\n')
+    for path in [*(venv / "bin").iterdir(), *bin_dir.iterdir()]:
+        path.chmod(0o755)
+    share = venv / "share/kolla-ansible"
+    (share / "ansible/inventory").mkdir(parents=True)
+    rendered = files["/etc/kolla/multinode"]
+    tail = rendered[rendered.index("\n[baremetal:children]") + 1:] if shipped_tail is None else shipped_tail
+    (share / "ansible/inventory/multinode").write_text("[control]\ncontrol01\n\n" + tail)
+    (share / "etc_examples/kolla").mkdir(parents=True)
+    (share / "etc_examples/kolla/passwords.yml").write_text("keystone_admin_password:\n")
+    (tmp_path / "node" / "prepared").write_text("now\n")
+    host = fake_host(tmp_path / "host", ["eth0", "eth1"], "eth0")
+    host["KOLLA_NICS_ADDRS"] = str(tmp_path / "host" / "addrs")
+    Path(host["KOLLA_NICS_ADDRS"]).write_text(ADDRS.format(mgmt="eth0").replace("10.40.0.11", "10.50.0.10"))
+    return {**host, "PATH": f"{bin_dir}:{os.environ['PATH']}", "KOLLA_CONFIG_DIR": str(config),
+            "KOLLA_STATE_DIR": str(tmp_path / "state"), "KOLLA_NODE_STATE_DIR": str(tmp_path / "node"),
+            "KOLLA_DEPLOY_LOG": str(tmp_path / "deploy.log"), "KOLLA_NICS_COMMAND": str(bin_dir / "kolla-nics"),
+            "KOLLA_TEST_CALLS": str(tmp_path / "calls")}
+
+
+def deploy(env: dict[str, str], **extra: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", str(PARTS / "kolla-deploy.sh")], env={**env, **extra}, capture_output=True,
+                          text=True, timeout=60)
+
+
+def calls(env: dict[str, str]) -> list[str]:
+    path = Path(env["KOLLA_TEST_CALLS"])
+    lines = path.read_text().splitlines() if path.exists() else []
+    path.write_text("")
+    return [line.split(" -i ")[0] for line in lines]
+
+
+def test_deploy_script_stops_at_a_failed_step_and_resumes_there(tmp_path, aio_files) -> None:
+    env = deploy_sandbox(tmp_path, aio_files)
+    config, state = Path(env["KOLLA_CONFIG_DIR"]), Path(env["KOLLA_STATE_DIR"])
+    first = deploy(env, KOLLA_TEST_FAIL_AT="prechecks")
+    assert first.returncode == 3
+    assert (state / "status").read_text() == "failed: prechecks (exit 3)\n"
+    assert calls(env) == [
+        "dnf install -y git python3-devel gcc libffi-devel openssl-devel", f"python3 -m venv {tmp_path / 'venv'}",
+        "pip install -q -U pip", "pip install -q kolla-ansible==22.2.0", "kolla-ansible --version",
+        "kolla-ansible install-deps", f"kolla-genpwd -p {config / 'passwords.yml'}", "ansible-playbook",
+        "kolla-ansible bootstrap-servers", "kolla-ansible prechecks"]
+    assert (config / "host_vars/kolla-aio.yml").read_text().splitlines()[1:] == [
+        'network_interface: "eth0"', 'neutron_external_interface: "eth1"']
+    assert (config / "passwords.yml").stat().st_mode & 0o777 == 0o600
+    second = deploy(env)
+    assert second.returncode == 0, Path(env["KOLLA_DEPLOY_LOG"]).read_text()[-2000:]
+    assert calls(env) == ["kolla-ansible prechecks", "kolla-ansible pull", "kolla-ansible deploy",
+                          "kolla-ansible post-deploy"]
+    assert (state / "status").read_text() == "done\n"
+    log = Path(env["KOLLA_DEPLOY_LOG"]).read_text()
+    assert "== skip bootstrap-servers (done before)" in log and "inventory groups match" in log
+
+
+def test_deploy_script_stops_when_a_node_could_not_prepare(tmp_path, aio_files) -> None:
+    env = deploy_sandbox(tmp_path, aio_files)
+    node = Path(env["KOLLA_NODE_STATE_DIR"])
+    (node / "prepared").unlink()
+    (node / "failed").write_text("no second NIC for neutron_external_interface\n")
+    proc = deploy(env)
+    assert proc.returncode == 1
+    assert Path(env["KOLLA_STATE_DIR"], "status").read_text() == "failed: wait-for-hosts (exit 1)\n"
+    assert "kolla-aio could not be prepared: no second NIC" in Path(env["KOLLA_DEPLOY_LOG"]).read_text()
+    assert not [c for c in calls(env) if "bootstrap-servers" in c]
+
+
+def test_deploy_script_takes_the_service_groups_of_another_pinned_version(tmp_path, aio_files) -> None:
+    env = deploy_sandbox(tmp_path, aio_files, shipped_tail="[baremetal:children]\ncontrol\n\n[newgroup:children]\n"
+                                                           "control\n")
+    assert deploy(env).returncode == 0
+    config = Path(env["KOLLA_CONFIG_DIR"])
+    inventory = (config / "multinode").read_text()
+    assert inventory.endswith("[baremetal:children]\ncontrol\n\n[newgroup:children]\ncontrol\n")
+    head = aio_files["/etc/kolla/multinode"].split("\n[baremetal:children]")[0]
+    assert inventory.startswith(head)
+    assert (config / "multinode.rendered").read_text() == aio_files["/etc/kolla/multinode"]

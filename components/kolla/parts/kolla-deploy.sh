@@ -4,12 +4,15 @@
 # steps are skipped. Log: /var/log/kolla-deploy.log. Status: /var/lib/kolla-deploy/status
 # ("running: STEP", "failed: STEP (exit N)" or "done").
 set -Eeuo pipefail
-# shellcheck source=/dev/null
-. /etc/kolla/deploy.env
-CONFIG=/etc/kolla
+# Paths are fixed on a node; the KOLLA_*_DIR variables exist so the script can run in a test directory.
+CONFIG="${KOLLA_CONFIG_DIR:-/etc/kolla}"
+STATE="${KOLLA_STATE_DIR:-/var/lib/kolla-deploy}"
+NODE_STATE="${KOLLA_NODE_STATE_DIR:-/var/lib/kolla-node}"
+LOG="${KOLLA_DEPLOY_LOG:-/var/log/kolla-deploy.log}"
+NICS="${KOLLA_NICS_COMMAND:-/usr/local/sbin/kolla-nics}"
 INVENTORY="$CONFIG/multinode"
-STATE=/var/lib/kolla-deploy
-LOG=/var/log/kolla-deploy.log
+# shellcheck source=/dev/null
+. "$CONFIG/deploy.env"
 SSH_OPTS=(-i "$KOLLA_SSH_KEY" -o BatchMode=yes -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
           -o ConnectTimeout=5 -o LogLevel=ERROR)
 export ANSIBLE_PRIVATE_KEY_FILE="$KOLLA_SSH_KEY" ANSIBLE_HOST_KEY_CHECKING=False ANSIBLE_FORCE_COLOR=0
@@ -80,9 +83,9 @@ on_host() {
 wait_for_hosts() {
   local deadline=$((SECONDS + KOLLA_WAIT_SECONDS)) host address
   while read -r host address; do
-    until on_host "$host" "$address" test -e /var/lib/kolla-node/prepared; do
-      if on_host "$host" "$address" test -e /var/lib/kolla-node/failed; then
-        echo "$host could not be prepared: $(on_host "$host" "$address" cat /var/lib/kolla-node/failed)" >&2
+    until on_host "$host" "$address" test -e "$NODE_STATE/prepared"; do
+      if on_host "$host" "$address" test -e "$NODE_STATE/failed"; then
+        echo "$host could not be prepared: $(on_host "$host" "$address" cat "$NODE_STATE/failed")" >&2
         echo "(see /var/log/kolla-node-prepare.log on $host)" >&2
         return 1
       fi
@@ -100,7 +103,7 @@ detect_nics() {
   mkdir -p "$CONFIG/host_vars"
   local host address found
   while read -r host address; do
-    found=$(on_host "$host" "$address" /usr/local/sbin/kolla-nics "$address")
+    found=$(on_host "$host" "$address" "$NICS" "$address")
     eval "$found"
     {
       echo "# NIC names found on $host by kolla-nics (the NIC holding $address, and the other one)"
