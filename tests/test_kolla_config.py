@@ -136,7 +136,8 @@ def test_same_nic_for_management_and_external_is_refused() -> None:
 
 def test_unknown_and_missing_fields() -> None:
     assert error_of(flavour="x").field == "kolla.flavour"
-    assert error_of(key_pair=None).field == "kolla.key_pair"
+    assert error_of(admin_cidr=None).field == "kolla.admin_cidr"
+    assert blueprint(key_pair=None).key_pair is None
     assert error_of(distro="centos").field == "kolla.distro"
     assert "set openstack_release" in error_of(kolla_ansible_version="30.0.0").message
 

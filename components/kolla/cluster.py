@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +96,13 @@ class KollaCluster(pulumi.ComponentResource):
             report.artifact(rel, self.files.apply(lambda files, rel=rel: files[rel]))
         report.note(f"KollaCluster '{name}': Pulumi does not wait for the OpenStack deployment; follow it on "
                     f"{deploy.name} (output deploy_log: {node_userdata.DEPLOY_LOG})")
+        if config.key_pair is None:
+            report.note(f"KollaCluster '{name}': no key_pair: nobody can SSH to {deploy.name} to follow or repair "
+                        "the deployment; set kolla.key_pair (the stack files' key_pair parameter)")
+        if ipaddress.ip_network(config.admin_cidr).prefixlen == 32 and \
+                ipaddress.ip_network(config.admin_cidr).network_address.is_loopback:
+            report.note(f"KollaCluster '{name}': admin_cidr is {config.admin_cidr}: nobody can reach SSH, the APIs "
+                        "or Horizon; set it to your network (the stack files' admin_cidr parameter)")
         if config.enabled.get("cinder") and config.cinder_backend == "ceph":
             report.note(f"KollaCluster '{name}': external Ceph: put ceph.conf and the keyrings under "
                         "/etc/kolla/config/{glance,cinder/cinder-volume,cinder/cinder-backup,nova}/ on "

@@ -68,7 +68,7 @@ KOLLA = {
     "image_user": Field(str),
     "external_network": Field(str, default="public"),
     "admin_cidr": Field(str, required=True),
-    "key_pair": Field(str, required=True),
+    "key_pair": Field(str),
     "kolla_ansible_version": Field(str, default=KOLLA_ANSIBLE_VERSION),
     "openstack_release": Field(str),
     "controllers": Field(ROLE, default={}),
@@ -137,7 +137,7 @@ class KollaConfig:
     image_user: str
     external_network: str
     admin_cidr: str
-    key_pair: str
+    key_pair: str | None
     kolla_ansible_version: str
     openstack_release: str
     controllers: Role
@@ -267,7 +267,7 @@ def load_config(section: Any, file: str) -> KollaConfig:
         image_user=raw["image_user"] or distro.user,
         external_network=raw["external_network"],
         admin_cidr=_admin_cidr(raw["admin_cidr"], file),
-        key_pair=raw["key_pair"],
+        key_pair=raw["key_pair"] or None,
         kolla_ansible_version=version,
         openstack_release=release,
         mgmt_cidr=net["mgmt_cidr"],
