@@ -54,62 +54,77 @@ class KollaCluster(pulumi.ComponentResource):
         self.groups = self._security_groups(name, config, child)
         self.key = KeyPair(f"{name}-deploy-key", KeyPairArgs(os_name=f"{name}-deploy-key"), child)
         self.vip_port, vip_fip = self._vip(name, config, plan)
-        self.volumes = {
+        self.volumes = self._volumes(name, config, plan, child)
+        self.server_group = None
+        if not config.aio:
+            self.server_group = ServerGroup(f"{name}-controllers", ServerGroupArgs(
+                policy="soft-anti-affinity", os_name=f"{name}-controllers"), child)
+        public = self._public_address(name, config, vip_fip)
+        horizon = public.apply(lambda host: f"http://{host}/")
+        self.servers = {node.name: self._server(node, self._node_spec(node), child)
+                        for node in plan.targets if node.role != "aio"}
+        if config.aio:
+            # The all-in-one node's own address is its fixed IP (a server cannot see its own port before it
+            # exists); it is the planned address by construction.
+            addresses = pulumi.Output.from_input({plan.nodes[0].name: plan.nodes[0].mgmt_ip})
+        else:
+            addresses = pulumi.Output.all(**{n: s.private_ip for n, s in self.servers.items()})
+        # globals.yml and the inventory: from the ports' real addresses and the public address, nothing secret
+        self.files = pulumi.Output.all(addresses=addresses, fqdn=public).apply(
+            lambda v: node_userdata.rendered_files(config, plan, dict(v["addresses"]), v["fqdn"]))
+        for rel in ("kolla/globals.yml", "kolla/multinode"):
+            report.artifact(rel, self.files.apply(lambda files, rel=rel: files[rel]))
+        deploy = plan.deploy_node
+        deploy_server = self._deploy_server(deploy, addresses, public, horizon, child)
+        self.servers[deploy.name] = deploy_server
+        if config.aio:
+            self._associate(f"{name}-aio-fip-assoc", self.aio_fip, deploy_server.ports[0])
+        self._notes(name, config, deploy)
+        login = self.aio_fip.address if config.aio else deploy_server.public_ip
+        self.outputs = self._outputs(config, plan, horizon, public, login)
+        self.register_outputs(self.outputs)
+
+    def _volumes(self, name: str, config: KollaConfig, plan: AddressPlan,
+                 child: pulumi.ResourceOptions) -> dict[str, Volume]:
+        """One protected Cinder volume per node that holds the cinder-volumes VG."""
+        return {
             node.name: Volume(f"{node.name}-cinder", VolumeArgs(
                 size=node.data_volume, os_name=f"{node.name}-cinder",
                 volume_type=(config.controllers if node.role == "aio" else config.storage).volume_type,
                 description=f"cinder-volumes VG of {node.name} (Kolla cluster {name})", protect=True), child)
             for node in plan.nodes if node.data_volume
         }
-        self.server_group = None
-        if not config.aio:
-            self.server_group = ServerGroup(f"{name}-controllers", ServerGroupArgs(
-                policy="soft-anti-affinity", os_name=f"{name}-controllers"), child)
-        public = self._public_address(name, config, vip_fip)
-        self.servers = {}
-        for node in plan.targets:
-            if node.role != "aio":
-                self.servers[node.name] = self._server(node, self._node_spec(node), child)
-        addresses = pulumi.Output.all(**{n.name: self.servers[n.name].private_ip
-                                         for n in plan.targets if n.name in self.servers})
-        if config.aio:
-            # The all-in-one node's own address is its fixed IP (a server cannot see its own port before it
-            # exists); it is the planned address by construction.
-            addresses = pulumi.Output.from_input({plan.nodes[0].name: plan.nodes[0].mgmt_ip})
-        deploy = plan.deploy_node
-        horizon = public.apply(lambda host: f"http://{host}/")
-        inputs = pulumi.Output.all(addresses=addresses, fqdn=public, public_key=self.key.keypair.public_key,
-                                   private_key=pulumi.Output.secret(self.key.keypair.private_key), horizon=horizon)
+
+    def _deploy_server(self, deploy: Node, addresses: pulumi.Output, public: pulumi.Output,
+                       horizon: pulumi.Output, child: pulumi.ResourceOptions) -> Server:
+        """The node that runs kolla-ansible; its user data carries the cluster's private key (secret)."""
+        config, plan = self.config, self.plan
         volume = self.volumes.get(deploy.name)
-        volume_id = volume.id if volume is not None else None
-        spec = pulumi.Output.all(inputs=inputs, volume_id=volume_id).apply(
-            lambda v: node_userdata.deploy_user_data(config, plan, deploy, node_userdata.DeployInputs(
-                addresses=dict(v["inputs"]["addresses"]), external_fqdn=v["inputs"]["fqdn"],
-                public_key=v["inputs"]["public_key"], private_key=v["inputs"]["private_key"],
-                horizon_url=v["inputs"]["horizon"]), v["volume_id"]))
-        self.servers[deploy.name] = deploy_server = self._server(deploy, spec, child)
-        if config.aio:
-            self._associate(f"{name}-aio-fip-assoc", self.aio_fip, deploy_server.ports[0])
-        self.files = inputs.apply(lambda v: node_userdata.rendered_files(config, plan, dict(v["addresses"]),
-                                                                         v["fqdn"]))
-        for rel in ("kolla/globals.yml", "kolla/multinode"):
-            report.artifact(rel, self.files.apply(lambda files, rel=rel: files[rel]))
+        inputs = pulumi.Output.all(
+            addresses=addresses, fqdn=public, horizon=horizon, public_key=self.key.keypair.public_key,
+            private_key=pulumi.Output.secret(self.key.keypair.private_key),
+            volume_id=volume.id if volume is not None else None)
+        spec = inputs.apply(lambda v: node_userdata.deploy_user_data(config, plan, deploy, node_userdata.DeployInputs(
+            addresses=dict(v["addresses"]), external_fqdn=v["fqdn"], public_key=v["public_key"],
+            private_key=v["private_key"], horizon_url=v["horizon"]), v["volume_id"]))
+        return self._server(deploy, spec, child)
+
+    @staticmethod
+    def _notes(name: str, config: KollaConfig, deploy: Node) -> None:
+        """What the operator must know after `pulumi up` (logged; written to plan.json by render)."""
         report.note(f"KollaCluster '{name}': Pulumi does not wait for the OpenStack deployment; follow it on "
                     f"{deploy.name} (output deploy_log: {node_userdata.DEPLOY_LOG})")
         if config.key_pair is None:
             report.note(f"KollaCluster '{name}': no key_pair: nobody can SSH to {deploy.name} to follow or repair "
                         "the deployment; set kolla.key_pair (the stack files' key_pair parameter)")
-        if ipaddress.ip_network(config.admin_cidr).prefixlen == 32 and \
-                ipaddress.ip_network(config.admin_cidr).network_address.is_loopback:
+        admin = ipaddress.ip_network(config.admin_cidr)
+        if admin.prefixlen == admin.max_prefixlen and admin.network_address.is_loopback:
             report.note(f"KollaCluster '{name}': admin_cidr is {config.admin_cidr}: nobody can reach SSH, the APIs "
                         "or Horizon; set it to your network (the stack files' admin_cidr parameter)")
         if config.enabled.get("cinder") and config.cinder_backend == "ceph":
             report.note(f"KollaCluster '{name}': external Ceph: put ceph.conf and the keyrings under "
                         "/etc/kolla/config/{glance,cinder/cinder-volume,cinder/cinder-backup,nova}/ on "
                         f"{deploy.name}; the deploy stops at prechecks until they are there")
-        login = self.aio_fip.address if config.aio else deploy_server.public_ip
-        self.outputs = self._outputs(config, plan, horizon, public, login)
-        self.register_outputs(self.outputs)
 
     # -- networks ---------------------------------------------------------------------------------
     def _networks(self, name: str, config: KollaConfig, plan: AddressPlan, child: pulumi.ResourceOptions):
