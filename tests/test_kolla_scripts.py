@@ -258,3 +258,16 @@ def test_deploy_script_takes_the_service_groups_of_another_pinned_version(tmp_pa
     head = aio_files["/etc/kolla/multinode"].split("\n[baremetal:children]")[0]
     assert inventory.startswith(head)
     assert (config / "multinode.rendered").read_text() == aio_files["/etc/kolla/multinode"]
+
+
+def test_aio_node_prepares_itself_and_starts_its_own_deployment(boot, aio_files) -> None:
+    plan = offline.render("stacks/kolla-aio.yaml")
+    ports = port_addresses(plan, "kolla-aio")
+    assert ports == [["10.50.0.10/24"], ["10.51.0.10/24"]]
+    report = boot(plan.user_data["kolla-aio"].user_data, server="kolla-aio", ports=ports,
+                  capture=("/var/lib/kolla-node/prepared", "/var/log/kolla-deploy.log", "/etc/kolla/multinode"))
+    assert report.problems() == []
+    assert report.scripts == {"kolla-node-prepare.sh": 0, "start-deploy.sh": 0}
+    assert report.captured["/var/lib/kolla-node/prepared"]
+    assert report.captured["/etc/kolla/multinode"] == aio_files["/etc/kolla/multinode"]
+    assert "systemd is not running" in report.captured["/var/log/kolla-deploy.log"]

@@ -63,4 +63,13 @@ def build(
     return cluster.outputs
 
 
-__all__ = ["build", "detect", "load_blueprint"]
+def __getattr__(name: str) -> Any:
+    """`KollaCluster` / `KollaClusterArgs` on first use (detect() stays free of provider imports)."""
+    if name in ("KollaCluster", "KollaClusterArgs"):
+        from components.kolla import cluster
+
+        return getattr(cluster, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["KollaCluster", "KollaClusterArgs", "build", "detect", "load_blueprint"]
