@@ -176,3 +176,30 @@ def test_bundled_service_switches_are_the_installed_ones(venv) -> None:
     for path in (SHARE / "ansible/group_vars/all").glob("*.yml"):
         found |= set(re.findall(r"^enable_([a-z0-9_]+):", path.read_text(), re.M))
     assert found == set(services.known_switches())
+
+
+def kolla_variables() -> set[str]:
+    """Every variable kolla-ansible defines a default for (group_vars/all, role defaults, example globals)."""
+    names: set[str] = set()
+    sources = [*(SHARE / "ansible/group_vars/all").glob("*.yml"),
+               *(SHARE / "ansible/roles").glob("*/defaults/main.yml"), SHARE / "etc_examples/kolla/globals.yml"]
+    for path in sources:
+        names |= set(re.findall(r"^#?([a-z][a-z0-9_]*):", path.read_text(), re.M))
+    return names
+
+
+def test_every_rendered_setting_is_a_kolla_ansible_variable(venv, ha_dir, aio_dir) -> None:
+    from components.kolla import load_blueprint
+    from components.kolla.addressing import plan_addresses
+    from components.kolla.render import globals_yml
+
+    ceph = load_blueprint({"kolla": {"admin_cidr": "198.51.100.0/24", "cinder_backend": "ceph",
+                                     "services": ["octavia"]}}, path="ceph.yaml")
+    known = kolla_variables()
+    for text in ((ha_dir / "globals.yml").read_text(), (aio_dir / "globals.yml").read_text(),
+                 globals_yml(ceph, plan_addresses(ceph))):
+        keys = set(yaml.safe_load(text))
+        assert keys and keys <= known, sorted(keys - known)
+    host_vars = set(re.findall(r" ([a-z_]+)=", (ha_dir / "multinode").read_text().split("\n[baremetal")[0]))
+    assert host_vars - {"ansible_host", "ansible_user", "ansible_become", "ansible_connection"} <= known
+    assert {"network_interface", "neutron_external_interface"} <= host_vars
