@@ -237,6 +237,7 @@ class _Mapper:
         self.heat = heat
         self.template = template
         self.top = {h.name: h for h in heat if len(h.path) == 1}
+        self.containers = {h.path[:k] for h in heat for k in range(1, len(h.path))}
         self.result = Adoption()
         self.ids: dict[str, str] = {}  # plan URN -> cloud ID to import
         self.blocked: dict[str, str] = {}  # plan URN -> why its Heat resource cannot be imported
@@ -276,7 +277,8 @@ class _Mapper:
 
     def _map(self, heat: HeatResource) -> None:
         row = {"heat": "/".join(heat.path), "type": heat.type}
-        if heat.type in NOT_IN_CLOUD or heat.type.endswith((".yaml", ".template", ".yml")):
+        if heat.type in NOT_IN_CLOUD or heat.type.endswith((".yaml", ".template", ".yml")) \
+                or heat.path in self.containers:
             self.result.skipped.append({**row, "reason": NOT_IN_CLOUD.get(heat.type, "a nested stack: its "
                                                                            "resources are mapped one by one")})
             return

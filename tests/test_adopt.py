@@ -133,3 +133,39 @@ def test_inline_rules_are_found_by_content_in_the_listed_rules(trio_plan):
     assert rule["id"] == "e7d0c1a2-3b4c-4d5e-8f60-718293a4b5c1"
     assert not any(r["type"].endswith(":SecGroupRule") for r in result.unmapped_plan)
     assert_entries_match_plan(result.entries, trio_plan)
+
+
+# -- corpus templates (need the Heat front-end, issue 4) -------------------------------------------
+
+CORPUS = DATA / "corpus"
+CORPUS_CASES = [
+    ("servers_in_new_neutron_net.yaml", "servers-in-new-net-resources.json",
+     {"key_name": "ops", "image": "debian-12", "flavor": "m1.small", "public_net": "public",
+      "private_net_name": "private", "private_net_cidr": "10.50.0.0/24", "private_net_gateway": "10.50.0.1",
+      "private_net_pool_start": "10.50.0.10", "private_net_pool_end": "10.50.0.200"}),
+    ("NovaInstanceWithCinderVolume_Native.yaml", "nova-volume-resources.json", {"key_name": "ops"}),
+    ("kollacluster.yaml", "kolla-resources.json",
+     {"ssh_key_name": "ops", "external_network_id": "public", "container_external_network_id": "containers",
+      "container_external_subnet_id": "containers-v4", "number_of_nodes": "2"}),
+]
+
+
+@pytest.mark.parametrize("template,resources,params", CORPUS_CASES, ids=[c[0] for c in CORPUS_CASES])
+def test_corpus_stack_adoption_matches_the_rendered_plan(template, resources, params):
+    pytest.importorskip("components.heat", reason="the Heat front-end (issue 4) is not in the tree yet")
+    from components.adopt import adopt
+
+    result = adopt(DATA / resources, CORPUS / template, params)
+    plan = render(CORPUS / template, params).to_dict()
+    assert_entries_match_plan(result.entries, plan)
+    assert not result.unmapped_heat, result.unmapped_heat  # every Heat resource is mapped or skipped with reason
+    rows = parse_heat_resources(json.loads((DATA / resources).read_text()))
+    imported = {e.get("id") for e in result.entries}
+    for row in rows:
+        if row.type in ("OS::Nova::Server", "OS::Cinder::Volume", "OS::Neutron::Port", "OS::Neutron::Net",
+                        "OS::Neutron::Subnet", "OS::Neutron::Router", "OS::Neutron::FloatingIP",
+                        "OS::Neutron::SecurityGroup"):
+            assert row.physical_id in imported, f"Heat resource {'/'.join(row.path)} is not imported"
+    for row in rows:
+        if row.type == "OS::Neutron::RouterInterface":  # imported by its router port ID: listed with the way
+            assert any("router port ID" in r["reason"] for r in result.unmapped_plan)
