@@ -295,3 +295,15 @@ def test_trap_router_interface_deletion_order(web3):
                           (ROUTER_IF, "openstack:networking/router:Router"),
                           ("openstack:networking/subnet:Subnet", "openstack:networking/network:Network")):
         assert max(by_type[before]) < min(by_type[after]), (before, after)
+
+
+def test_heat_deletion_policy_retain_maps_to_retain_on_delete():
+    pytest.importorskip("components.heat", reason="the Heat front-end (issue 4) is not in the tree yet")
+    template = CHURN.parent / "heat-volume.yaml"
+    old = plan(template)
+    volumes = {r["name"]: r for r in old["resources"] if r["type"] == VOLUME}
+    assert volumes["data"]["options"]["retainOnDelete"] is True
+    assert volumes["scratch"]["options"]["retainOnDelete"] is False
+    # A HOT edit changes only what changed: a flavor is a resize of the one server.
+    diff = diff_plans(old, plan(template, flavor="m1.large"))
+    assert changes(diff) == {(INSTANCE, "server"): "update"}
