@@ -224,6 +224,16 @@ def test_replacing_a_protected_volume_needs_protect_false_in_the_same_change():
     assert not diff.errors and diff.get("app-0-data-attach").op == "replace"
 
 
+def test_option_changes_are_noted_without_counting_as_changes():
+    new = plan()
+    res(new, "app-0-data", VOLUME)["options"]["protect"] = False
+    res(new, "app-0", INSTANCE)["options"]["ignoreChanges"] = ["userData"]
+    diff = diff_plans(plan(), new)
+    assert not diff.changed
+    assert diff.get("app-0-data", VOLUME).notes == ["option protect: True => False"]
+    assert diff.get("app-0", INSTANCE).notes == ["option ignoreChanges: [] => ['userData']"]
+
+
 def test_volume_size_grows_in_place():
     new = plan()
     res(new, "app-0-data", VOLUME)["inputs"]["size"] = 20

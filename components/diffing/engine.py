@@ -326,12 +326,12 @@ class _Differ:
 
     @staticmethod
     def _note_options(step: ResourceDiff, old: dict[str, Any], new: dict[str, Any]) -> None:
-        for key in ("protect", "retainOnDelete", "deleteBeforeReplace", "ignoreChanges", "replaceOnChanges"):
-            if bool(old.get(key)) != bool(new.get(key)) or (old.get(key) or []) != (new.get(key) or []):
-                if isinstance(old.get(key, False), bool) or isinstance(new.get(key, False), bool):
-                    step.notes.append(f"option {key}: {bool(old.get(key))} => {bool(new.get(key))}")
-                else:
-                    step.notes.append(f"option {key}: {old.get(key) or []} => {new.get(key) or []}")
+        for key in ("protect", "retainOnDelete", "deleteBeforeReplace"):
+            if bool(old.get(key)) != bool(new.get(key)):
+                step.notes.append(f"option {key}: {bool(old.get(key))} => {bool(new.get(key))}")
+        for key in ("ignoreChanges", "replaceOnChanges"):
+            if sorted(old.get(key) or []) != sorted(new.get(key) or []):
+                step.notes.append(f"option {key}: {old.get(key) or []} => {new.get(key) or []}")
 
     def _deleted(self, res: dict[str, Any]) -> ResourceDiff:
         opts = res.get("options") or {}
