@@ -1,0 +1,28 @@
+"""Heat (HOT) and CloudFormation template front-end: `detect(document)` and `build(document, ...)`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pulumi
+
+from components.heat import resources  # noqa: F401 - registers the plugins
+from components.heat.builder import build_template, outputs_of
+from components.heat.environment import Environment
+from components.heat.template import is_template, parse
+
+
+def detect(document: dict[str, Any]) -> bool:
+    """True for HOT (`heat_template_version`) and CFN (`AWSTemplateFormatVersion`/`HeatTemplateFormatVersion`)."""
+    return is_template(document)
+
+
+def build(document: dict[str, Any], *, path: str, parameters: dict[str, object],
+          opts: pulumi.ResourceOptions | None = None, env_files: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+    """Build the template's resources (logical names = template resource names); return its outputs."""
+    template = parse(document, path)
+    environment = Environment.load(list(env_files))
+    scope = build_template(template, dict(parameters), stack_name=Path(path).stem, prefix="",
+                           environment=environment, opts=opts)
+    return outputs_of(scope)

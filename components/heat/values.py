@@ -1,0 +1,31 @@
+"""Values that may hold Pulumi Outputs: apply a plain function once every nested Output is known."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+
+def has_output(value: Any) -> bool:
+    """True when `value` is, or holds anywhere inside, a pulumi Output."""
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, dict):
+        return any(has_output(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(has_output(v) for v in value)
+    return False
+
+
+def lift(fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` now when all args are plain, else an Output of it computed when they are known."""
+    if not any(has_output(a) for a in args):
+        return fn(*args)
+    return pulumi.Output.from_input(list(args)).apply(lambda plain: fn(*plain))
+
+
+def as_input(value: Any) -> Any:
+    """A value fit for a resource input: nested Outputs folded into one Output."""
+    return pulumi.Output.from_input(value) if has_output(value) and not isinstance(value, pulumi.Output) else value
