@@ -169,7 +169,8 @@ class Port(_Simple):
     PROPERTIES = {"network": Prop(), "network_id": Prop(), "name": Prop(), "fixed_ips": Prop(default=[]),
                   "security_groups": Prop(), "allowed_address_pairs": Prop(default=[]),
                   "port_security_enabled": Prop(), "mac_address": Prop(), "admin_state_up": Prop(),
-                  "binding:vnic_type": Prop(), "device_owner": Prop(), "value_specs": Prop(), "tags": Prop(),
+                  "binding:vnic_type": Prop(), "device_owner": Prop(), "device_id": Prop(),
+                  "value_specs": Prop(), "tags": Prop(),
                   "replacement_policy": Prop(ignored="Pulumi replaces by schema")}
     ATTRIBUTES = {"fixed_ips": "fixed_ips", "mac_address": "mac", "name": "os_name", "network_id": "network"}
 
@@ -190,7 +191,7 @@ class Port(_Simple):
             or None,
             port_security_enabled=p["port_security_enabled"], mac_address=p["mac_address"],
             admin_state_up=p["admin_state_up"] if p["admin_state_up"] is not None else True,
-            device_owner=p["device_owner"], value_specs=p["value_specs"], tags=p["tags"],
+            device_owner=p["device_owner"], device_id=p["device_id"], value_specs=p["value_specs"], tags=p["tags"],
             binding=openstack.networking.PortBindingArgs(vnic_type=p["binding:vnic_type"])
             if p["binding:vnic_type"] else None, opts=self.child_opts()))
 

@@ -1,0 +1,131 @@
+"""Real Heat/CFN templates (tests/corpus, copied unedited) render to the resource graph Heat would create."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from components.errors import StackError
+from components.offline import render
+
+CORPUS = Path(__file__).parent / "corpus"
+HT = CORPUS / "heat-templates"
+KOLLA = CORPUS / "kolla-devenv"
+INSTANCE = "openstack:compute/instance:Instance"
+PORT = "openstack:networking/port:Port"
+FIP = "openstack:networking/floatingIp:FloatingIp"
+VOLUME = "openstack:blockstorage/volume:Volume"
+ATTACH = "openstack:compute/volumeAttach:VolumeAttach"
+RULE = "openstack:networking/secGroupRule:SecGroupRule"
+NEW_NET = {"key_name": "ops", "image": "debian-12", "flavor": "m1.small", "public_net": "public",
+           "private_net_name": "private", "private_net_cidr": "10.50.0.0/24", "private_net_gateway": "10.50.0.1",
+           "private_net_pool_start": "10.50.0.10", "private_net_pool_end": "10.50.0.200"}
+KOLLA_PARAMS = {"ssh_key_name": "ops", "external_network_id": "public", "container_external_network_id": "containers",
+                "container_external_subnet_id": "containers-v4", "number_of_nodes": "2"}
+
+# template, parameters, expected custom resources per type
+RENDERS = [
+    ("cfn/F17/WordPress_Single_Instance.template", {"KeyName": "ops"}, {INSTANCE: 1, PORT: 1}),
+    ("cfn/F17/WordPress_Single_Instance.yaml", {"KeyName": "ops"}, {INSTANCE: 1, PORT: 1}),
+    ("cfn/F17/WordPress_2_Instances.template", {"KeyName": "ops"}, {INSTANCE: 2, PORT: 2}),
+    ("cfn/F17/WordPress_Single_Instance_With_EBS.template", {"KeyName": "ops"},
+     {INSTANCE: 1, PORT: 1, VOLUME: 1, ATTACH: 1}),
+    ("cfn/F17/Neutron_floating.template", {"external_network": "public", "internal_network": "private",
+                                           "internal_subnet": "private-v4"}, {PORT: 1, FIP: 1}),
+    ("cfn/F18/WordPress_NoKey.yaml", {}, {INSTANCE: 1, PORT: 1, RULE: 3}),
+    ("hot/F18/NovaInstanceWithCinderVolume_Native.yaml", {"key_name": "ops"},
+     {INSTANCE: 1, PORT: 1, VOLUME: 1, ATTACH: 1}),
+    ("hot/F18/WordPress_NoKey.yaml", {}, {INSTANCE: 1, PORT: 1}),
+    ("hot/F20/WordPress_Native.yaml", {"key_name": "ops"}, {INSTANCE: 1, PORT: 1}),
+    ("hot/hello_world.yaml", {"key_name": "ops", "image": "cirros", "flavor": "m1.small", "admin_pass": "Secr3t1"},
+     {INSTANCE: 1, PORT: 1}),
+    ("hot/native_waitcondition.yaml", {"key_name": "ops", "image": "cirros", "flavor": "m1.small"},
+     {INSTANCE: 1, PORT: 1}),
+    ("hot/servers_in_new_neutron_net.yaml", NEW_NET, {INSTANCE: 2, PORT: 2, FIP: 2}),
+    ("hot/servers_in_existing_neutron_net.yaml",
+     {"key_name": "ops", "image": "debian-12", "flavor": "m1.small", "public_net_id": "public",
+      "private_net_id": "private", "private_subnet_id": "private-v4"}, {INSTANCE: 2, PORT: 2, FIP: 2}),
+    ("hot/software-config/example-templates/example-cloud-init.yaml", 
+     {"key_name": "ops", "image": "fedora", "flavor": "m1.small"},
+     {INSTANCE: 1, PORT: 1}),
+]
+UNSUPPORTED = [
+    ("cfn/F17/Rails_Single_Instance.template", {"KeyName": "ops"}, "duplicate key 'm1.medium'"),
+    ("cfn/F17/getting_started.template", {"KeyName": "ops"}, "does not start with '#!'"),
+    ("cfn/deb/MultiNode_DevStack.yaml", {"KeyName": "ops"}, "resource type 'AWS::IAM::User' is not supported"),
+    ("hot/asg_of_servers.yaml", {"key_name": "ops", "image": "x", "flavor": "y"},
+     "resource type 'OS::Heat::AutoScalingGroup' is not supported"),
+]
+
+
+def _counts(plan) -> Counter:
+    return Counter(r["type"] for r in plan.resources if r["custom"])
+
+
+@pytest.mark.parametrize("template,params,expected", RENDERS, ids=[r[0] for r in RENDERS])
+def test_corpus_template_renders_heats_graph(template, params, expected):
+    plan = render(HT / template, params)
+    counts = _counts(plan)
+    for kind, number in expected.items():
+        assert counts[kind] == number, (kind, counts)
+
+
+@pytest.mark.parametrize("template,params,message", UNSUPPORTED, ids=[u[0] for u in UNSUPPORTED])
+def test_unsupported_corpus_template_fails_with_one_clear_error(template, params, message):
+    with pytest.raises(StackError) as info:
+        render(HT / template, params)
+    assert message in str(info.value)
+    assert template.split("/")[-1] in str(info.value)
+
+
+def test_servers_in_new_net_keeps_template_names_and_dependencies():
+    plan = render(HT / "hot/servers_in_new_neutron_net.yaml", NEW_NET)
+    by_name = {r["name"]: r for r in plan.resources}
+    for name in ("private_net", "private_subnet", "router", "router_interface", "server1_port",
+                 "server1_floating_ip", "server1", "server2"):
+        assert name in by_name, name
+    subnet = by_name["private_subnet"]["inputs"]
+    assert subnet["cidr"] == "10.50.0.0/24" and subnet["gatewayIp"] == "10.50.0.1"
+    assert subnet["allocationPools"] == [{"start": "10.50.0.10", "end": "10.50.0.200"}]
+    assert by_name["server1_port"]["urn"] in by_name["server1_floating_ip"]["options"]["dependsOn"]
+    assert plan.outputs["server1_private_ip"].startswith("10.50.0.")
+
+
+def test_wait_condition_is_a_visible_noop():
+    plan = render(HT / "hot/native_waitcondition.yaml", {"key_name": "ops", "image": "cirros", "flavor": "m1"})
+    assert any("wait condition 'wait_condition' is a no-op dependency" in n for n in plan.notes)
+
+
+def test_cfn_wordpress_user_data_is_heat_cfntools_with_cfn_init_metadata():
+    plan = render(HT / "cfn/F17/WordPress_Single_Instance.template", {"KeyName": "ops", "DBPassword": "s3cr3tpw"})
+    rendered = plan.user_data["WikiDatabase"]
+    names = [p["filename"] for p in rendered.parts]
+    assert names[:3] == ["cloud-config", "boothook.sh", "part-handler.py"]
+    assert "cfn-userdata" in names and "cfn-init-data" in names
+    instance = next(r for r in plan.resources if r["type"] == INSTANCE)
+    assert instance["inputs"]["imageName"] == "F17-x86_64-cfntools"
+    assert instance["inputs"]["flavorName"] == "m1.small"
+
+
+@pytest.mark.parametrize("variant", ["dev", "devenv-initial"])
+def test_kolla_cluster_renders_two_nodes_from_a_resource_group(variant):
+    params = dict(KOLLA_PARAMS)
+    if variant == "devenv-initial":
+        params.pop("container_external_network_id")
+        params.pop("container_external_subnet_id")
+    plan = render(KOLLA / variant / ("heat" if variant == "dev" else "") / "kollacluster.yaml", params)
+    counts = _counts(plan)
+    assert counts[INSTANCE] == 2
+    names = {r["name"] for r in plan.resources}
+    assert {"kolla_nodes-0-kolla_node", "kolla_nodes-1-kolla_node", "fixed_network", "extrouter_inside"} <= names
+    assert len(plan.outputs["kolla_node_internal_ip"]) == 2
+
+
+def test_kolla_steak_demo_resource_group():
+    plan = render(KOLLA / "demos/heat/steak-rg.yaml", {"vm_count": "3", "image_flavor": "m1.small",
+                                                        "public_net_id": "public", "demo_net_id": "demo",
+                                                        "demo_subnet_id": "demo-v4"})
+    assert _counts(plan)[INSTANCE] == 3
+    assert len(plan.outputs["float"]) == 3
