@@ -47,16 +47,34 @@ RENDERS = [
     ("hot/servers_in_existing_neutron_net.yaml",
      {"key_name": "ops", "image": "debian-12", "flavor": "m1.small", "public_net_id": "public",
       "private_net_id": "private", "private_subnet_id": "private-v4"}, {INSTANCE: 2, PORT: 2, FIP: 2}),
-    ("hot/software-config/example-templates/example-cloud-init.yaml", 
+    ("hot/software-config/example-templates/example-cloud-init.yaml",
      {"key_name": "ops", "image": "fedora", "flavor": "m1.small"},
      {INSTANCE: 1, PORT: 1}),
+    ("hot/Windows/PuppetAgent/puppet-agent.yaml",
+     {"key_name": "ops", "image": "win2012", "flavor": "m1.large", "puppet_master_server": "puppet.example.com",
+      "puppet_master_server_ip_address": "10.0.0.5", "public_network_id": "public", "private_network_id": "private"},
+     {INSTANCE: 1, PORT: 1, FIP: 1}),
+    ("hot/asg_of_servers.yaml", {"key_name": "ops", "image": "cirros", "flavor": "m1.tiny", "network": "private"},
+     {INSTANCE: 3, PORT: 3}),
+    ("openshift-origin/F19/hot-template/openshift/openshift.yaml",
+     {"public_net_id": "public", "public_ssh_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB ops"},
+     {INSTANCE: 2, PORT: 2, FIP: 2, "openstack:networking/router:Router": 1, RULE: 9}),
 ]
 UNSUPPORTED = [
+    # The template's output refers to a resource it does not define; Heat rejects it the same way.
+    ("cfn/F17/WordPress_Single_Instance_With_Neutron.template", {"KeyName": "ops"},
+     "resource 'outputs.InstanceIPAddress': unknown resource 'IPAddress'"),
     ("cfn/F17/Rails_Single_Instance.template", {"KeyName": "ops"}, "duplicate key 'm1.medium'"),
     ("cfn/F17/getting_started.template", {"KeyName": "ops"}, "does not start with '#!'"),
     ("cfn/deb/MultiNode_DevStack.yaml", {"KeyName": "ops"}, "resource type 'AWS::IAM::User' is not supported"),
-    ("hot/asg_of_servers.yaml", {"key_name": "ops", "image": "x", "flavor": "y"},
-     "resource type 'OS::Heat::AutoScalingGroup' is not supported"),
+    ("hot/server_with_encrpyted_volume.yaml", {"key_name": "ops", "image_id": "fedora", "instance_type": "m1"},
+     "resource type 'OS::Cinder::VolumeType' is not supported"),
+    ("hot/software-config/example-templates/example-script-template.yaml",
+     {"key_name": "ops", "image": "fedora", "flavor": "m1.small"},
+     "resource type 'OS::Heat::SoftwareDeployment' is not supported"),
+    ("hot/software-config/example-templates/wordpress/WordPress_software-config_2-instances.yaml",
+     {"key_name": "ops", "image": "fedora", "flavor": "m1.small"},
+     "resource type 'OS::Heat::RandomString' is not supported"),
 ]
 
 
@@ -129,3 +147,33 @@ def test_kolla_steak_demo_resource_group():
                                                         "demo_subnet_id": "demo-v4"})
     assert _counts(plan)[INSTANCE] == 3
     assert len(plan.outputs["float"]) == 3
+
+
+def test_openshift_router_gateway_is_folded_into_its_router():
+    plan = render(HT / "openshift-origin/F19/hot-template/openshift/openshift.yaml",
+                  {"public_net_id": "public", "public_ssh_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB ops"})
+    router = next(r for r in plan.resources if r["name"] == "router")
+    assert router["inputs"]["externalNetworkId"]
+    assert any("router gateway 'router_gateway' is set on router 'router'" in n for n in plan.notes)
+    assert not any(r["name"] == "router_gateway" for r in plan.resources)
+
+
+def test_asg_is_a_fixed_group_with_noop_scaling_urls():
+    plan = render(HT / "hot/asg_of_servers.yaml",
+                  {"key_name": "ops", "image": "cirros", "flavor": "m1.tiny", "network": "private"})
+    assert {"asg-0", "asg-1", "asg-2"} <= {r["name"] for r in plan.resources}
+    assert plan.outputs["asg_size"] == 3
+    assert plan.outputs["scale_up_url"] == "noop://heat-scaling-policy/scale_up_policy"
+    assert any("fixed group of 3" in n for n in plan.notes)
+
+
+def test_puppet_agent_multipart_software_config_carries_get_file_parts():
+    plan = render(HT / "hot/Windows/PuppetAgent/puppet-agent.yaml",
+                  {"key_name": "ops", "image": "win2012", "flavor": "m1.large",
+                   "puppet_master_server": "puppet.example.com", "puppet_master_server_ip_address": "10.0.0.5",
+                   "public_network_id": "public", "private_network_id": "private"})
+    (record,) = plan.user_data.values()
+    mime = record.mime.decode(errors="replace")
+    module = (HT / "hot/Windows/PuppetAgent/heat-powershell-utils.psm1").read_text()
+    assert module.splitlines()[0] in mime or len(record.parts) >= 3
+    assert "noop://heat-wait-condition/puppet_agent_wait_condition_handle" in mime or "true" in mime

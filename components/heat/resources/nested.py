@@ -117,3 +117,53 @@ class ResourceGroup(HeatResource):
             return {str(i): m.attribute(str(path[0]), path[1:]) for i, m in enumerate(self.members)}
         return [m.attribute(name, path) for m in self.members]
 
+
+
+@register
+class AutoScalingGroup(ResourceGroup):
+    """A fixed group of `desired_capacity` (else `min_size`) members: nothing scales it under Pulumi."""
+
+    TYPES = ("OS::Heat::AutoScalingGroup",)
+    PROPERTIES = {"resource": Prop(required=True), "min_size": Prop(required=True), "max_size": Prop(required=True),
+                  "desired_capacity": Prop(), "cooldown": Prop(ignored="nothing scales the group"),
+                  "rolling_updates": Prop(ignored="Pulumi replaces members one by one by dependency order")}
+    ATTRIBUTES = {"refs": "refs", "refs_map": "refs_map", "current_size": "size"}
+
+    def build(self) -> None:
+        from components import report
+
+        p = self.props
+        size = int(p["desired_capacity"] if p["desired_capacity"] is not None else p["min_size"])
+        self.props = {"count": size, "resource_def": p["resource"], "index_var": "%index%", "removal_policies": []}
+        super().build()
+        report.note(f"autoscaling group '{self.logical}' is a fixed group of {size} member(s) "
+                    f"('{self.logical}-0'...): change desired_capacity in the template to scale it")
+
+    def size(self) -> Any:
+        return len(self.members)
+
+    def attribute(self, name: str, path: list[Any]) -> Any:
+        if name == "outputs_list":
+            return [m.attribute(str(path[0]), path[1:]) for m in self.members]
+        if name == "outputs":
+            return {m.logical: m.attribute(str(path[0]), path[1:]) for m in self.members}
+        return super().attribute(name, path)
+
+
+@register
+class ScalingPolicy(HeatResource):
+    """No alarm service drives Pulumi: the webhook URL is a documented no-op."""
+
+    TYPES = ("OS::Heat::ScalingPolicy",)
+    PROPERTIES = {"adjustment_type": Prop(required=True), "auto_scaling_group_id": Prop(required=True),
+                  "scaling_adjustment": Prop(required=True), "cooldown": Prop(), "min_adjustment_step": Prop()}
+    ATTRIBUTES = {"alarm_url": "url", "signal_url": "url"}
+    REF = "url"
+
+    def build(self) -> None:
+        from components import report
+
+        report.note(f"scaling policy '{self.logical}' does nothing under Pulumi: its alarm_url is {self.url()}")
+
+    def url(self) -> str:
+        return f"noop://heat-scaling-policy/{self.logical}"

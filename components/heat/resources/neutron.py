@@ -121,6 +121,11 @@ class Router(_Simple):
     def build(self) -> None:
         p = self.props
         gateway = p["external_gateway_info"] or {}
+        folded = folded_gateway(self)
+        if folded is not None:
+            if gateway:
+                raise self.fail("external_gateway_info and an OS::Neutron::RouterGateway both set the gateway")
+            gateway = {"network": folded}
         self.keep(openstack.networking.Router(
             self.logical, name=p["name"] or self.logical,
             external_network_id=network_id(gateway["network"]) if gateway.get("network") else None,
@@ -134,16 +139,42 @@ class Router(_Simple):
         return {"network_id": self.resource.external_network_id}
 
 
+def folded_gateway(router: HeatResource) -> Any:
+    """The network of an OS::Neutron::RouterGateway naming this router, folded into the router itself."""
+    from components.heat.functions import resolve
+
+    scope, sections = router.scope, router.scope.template.sections
+    for body in scope.template.section("resources").values():
+        if not isinstance(body, dict) or body.get(sections.type) != "OS::Neutron::RouterGateway":
+            continue
+        props = body.get(sections.properties) or {}
+        target = props.get("router_id") or props.get("router")
+        if target == {"get_resource": router.name}:
+            return resolve(props.get("network_id") or props.get("network"), scope)
+    return None
+
+
 @register
 class RouterGateway(HeatResource):
-    """Deprecated in Heat: sets the router's gateway. Pulumi sets it on the router, so the router is replaced."""
+    """Deprecated in Heat. pulumi-openstack has no gateway resource: the gateway is set on the router it names
+    (see Router.build) and this resource only waits for the router."""
 
     TYPES = ("OS::Neutron::RouterGateway",)
-    PROPERTIES = {"router_id": Prop(required=True), "network_id": Prop(), "network": Prop()}
+    PROPERTIES = {"router_id": Prop(), "router": Prop(), "network_id": Prop(), "network": Prop()}
 
     def build(self) -> None:
-        raise self.fail("OS::Neutron::RouterGateway is not supported: set external_gateway_info on the "
-                        "OS::Neutron::Router instead (the gateway is a router property in pulumi-openstack)")
+        from components import report
+
+        router = self.props["router_id"] or self.props["router"]
+        owner = next((r for r in self.scope.resources.values() if isinstance(r, Router) and r.id() is router), None)
+        if owner is None:
+            raise self.fail("OS::Neutron::RouterGateway must name an OS::Neutron::Router of this template "
+                            "with get_resource")
+        report.note(f"router gateway '{self.logical}' is set on router '{owner.logical}' "
+                    "(external_network_id): pulumi-openstack has no separate gateway resource")
+
+    def id(self) -> Any:
+        return self.props["router_id"] or self.props["router"]
 
 
 @register

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pulumi_openstack as openstack
 
 from components import report
@@ -107,8 +108,14 @@ class NovaServer(HeatResource):
         return self.server.public_ip or self.server.instance.access_ip_v4
 
     def networks(self) -> Any:
-        return self.server.instance.networks.apply(
-            lambda nets: {n.uuid or n.name or "": [n.fixed_ip_v4] for n in nets or []})
+        def by_network(pairs: list[Any]) -> dict[str, list[str]]:
+            out: dict[str, list[str]] = {}
+            for net, ips in pairs:
+                out.setdefault(net, []).extend(ips or [])
+            return out
+
+        pairs = [pulumi.Output.all(p.network_id, p.all_fixed_ips) for p in self.server.ports]
+        return pulumi.Output.all(*pairs).apply(by_network)
 
     def os_name(self) -> Any:
         return self.server.instance.name
