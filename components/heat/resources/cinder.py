@@ -110,3 +110,35 @@ class Eip(HeatResource):
 
     def address(self) -> Any:
         return self.fip.address
+
+
+@register
+class EipAssociation(HeatResource):
+    """AWS::EC2::EIPAssociation: the floating IP goes to the first port of the instance of this template."""
+
+    TYPES = ("AWS::EC2::EIPAssociation",)
+    PROPERTIES = {"InstanceId": Prop(), "EIP": Prop(), "AllocationId": Prop(), "NetworkInterfaceId": Prop(),
+                  "PrivateIpAddress": Prop()}
+
+    def build(self) -> None:
+        p = self.props
+        port = p["NetworkInterfaceId"]
+        if port is None:
+            owner = next((r for r in self.scope.resources.values()
+                          if hasattr(r, "server") and r.id() is p["InstanceId"]), None)
+            if owner is None:
+                raise self.fail("InstanceId must name an AWS::EC2::Instance of this template (Ref)")
+            port = owner.server.ports[0].id
+        address = p["EIP"]
+        if address is None:
+            eip = next((r for r in self.scope.resources.values()
+                        if isinstance(r, Eip) and r.id() is p["AllocationId"]), None)
+            if eip is None:
+                raise self.fail("EIP or AllocationId must name an AWS::EC2::EIP of this template")
+            address = eip.address()
+        self.assoc = openstack.networking.FloatingIpAssociate(
+            self.logical, floating_ip=address, port_id=port, fixed_ip=p["PrivateIpAddress"], opts=self.child_opts())
+        self.resources.append(self.assoc)
+
+    def id(self) -> Any:
+        return self.assoc.id

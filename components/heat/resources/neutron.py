@@ -351,3 +351,27 @@ class AwsSecurityGroup(NeutronSecurityGroup):
     def build(self) -> None:
         self.props["description"] = self.props["GroupDescription"]
         super().build()
+
+
+@register
+class NeutronSecurityGroupRule(_Simple):
+    """A stand-alone rule of a group (a SecGroupRule; CIDR normalised as the core does)."""
+
+    TYPES = ("OS::Neutron::SecurityGroupRule",)
+    PROPERTIES = {"security_group": Prop(required=True), "direction": Prop(default="ingress"), "ethertype": Prop(),
+                  "protocol": Prop(), "port_range_min": Prop(), "port_range_max": Prop(),
+                  "remote_ip_prefix": Prop(), "remote_group": Prop(), "description": Prop()}
+
+    def build(self) -> None:
+        p = self.props
+        rule = RuleArgs(direction=p["direction"], ethertype=p["ethertype"],
+                        protocol=str(p["protocol"]) if p["protocol"] is not None else None,
+                        port_min=int(p["port_range_min"]) if p["port_range_min"] is not None else None,
+                        port_max=int(p["port_range_max"]) if p["port_range_max"] is not None else None,
+                        remote_ip_prefix=p["remote_ip_prefix"], description=p["description"]).normalised()
+        self.keep(openstack.networking.SecGroupRule(
+            self.logical, security_group_id=secgroup_id(p["security_group"]), direction=rule.direction,
+            ethertype=rule.ethertype, protocol=rule.protocol, port_range_min=rule.port_min,
+            port_range_max=rule.port_max, remote_ip_prefix=rule.remote_ip_prefix,
+            remote_group_id=secgroup_id(p["remote_group"]) if p["remote_group"] is not None else None,
+            description=rule.description, opts=self.child_opts()))
