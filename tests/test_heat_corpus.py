@@ -177,3 +177,31 @@ def test_puppet_agent_multipart_software_config_carries_get_file_parts():
     module = (HT / "hot/Windows/PuppetAgent/heat-powershell-utils.psm1").read_text()
     assert module.splitlines()[0] in mime or len(record.parts) >= 3
     assert "noop://heat-wait-condition/puppet_agent_wait_condition_handle" in mime or "true" in mime
+
+
+NODE = {"ssh_key_name": "ops", "server_image": "fedora-21", "server_flavor": "m1.small", "fixed_network_id": "kolla",
+        "fixed_subnet_id": "kolla-v4", "external_network_id": "public"}
+
+
+@pytest.mark.parametrize("variant", ["dev/heat", "devenv-initial"])
+def test_kolla_node_template_alone(variant):
+    params = dict(NODE)
+    if variant == "dev/heat":
+        params.update(container_external_network_id="containers", container_external_subnet_id="containers-v4")
+    plan = render(KOLLA / variant / "kollanode.yaml", params)
+    by_name = {r["name"]: r for r in plan.resources}
+    instance = by_name["kolla_node"]
+    assert instance["type"] == INSTANCE
+    assert plan.user_data["kolla_node"].mime.startswith(b"#!/bin/bash")  # user_data_format RAW: no MIME
+    assert "noop://heat-wait-condition/node_wait_handle" in plan.user_data["kolla_node"].mime.decode()
+    ports = [r for r in plan.resources if r["type"] == PORT and r["name"].startswith("kolla_node_eth")]
+    assert len(ports) == (2 if variant == "dev/heat" else 1)
+    assert plan.outputs["kolla_node_external_ip"]
+
+
+def test_kolla_steak_template_alone():
+    plan = render(KOLLA / "demos/heat/steak.yaml", {"image_flavor": "m1.small", "public_net_id": "public",
+                                                     "demo_net_id": "demo", "demo_subnet_id": "demo-v4"})
+    assert _counts(plan)[INSTANCE] == 1 and _counts(plan)[FIP] == 1
+    instance = next(r for r in plan.resources if r["type"] == INSTANCE)
+    assert instance["inputs"]["imageName"] == "cirros" and instance["inputs"]["keyPair"] == "mykey"
