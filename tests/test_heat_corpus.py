@@ -69,9 +69,6 @@ UNSUPPORTED = [
     ("cfn/deb/MultiNode_DevStack.yaml", {"KeyName": "ops"}, "resource type 'AWS::IAM::User' is not supported"),
     ("hot/server_with_encrpyted_volume.yaml", {"key_name": "ops", "image_id": "fedora", "instance_type": "m1"},
      "resource type 'OS::Cinder::VolumeType' is not supported"),
-    ("hot/software-config/example-templates/example-script-template.yaml",
-     {"key_name": "ops", "image": "fedora", "flavor": "m1.small"},
-     "resource type 'OS::Heat::SoftwareDeployment' is not supported"),
     ("hot/software-config/example-templates/wordpress/WordPress_software-config_2-instances.yaml",
      {"key_name": "ops", "image": "fedora", "flavor": "m1.small"},
      "resource type 'OS::Heat::RandomString' is not supported"),
@@ -205,3 +202,17 @@ def test_kolla_steak_template_alone():
     assert _counts(plan)[INSTANCE] == 1 and _counts(plan)[FIP] == 1
     instance = next(r for r in plan.resources if r["type"] == INSTANCE)
     assert instance["inputs"]["imageName"] == "cirros" and instance["inputs"]["keyPair"] == "mykey"
+
+
+def test_script_deployments_run_at_first_boot_with_their_inputs():
+    plan = render(HT / "hot/software-config/example-templates/example-script-template.yaml",
+                  {"key_name": "ops", "image": "fedora", "flavor": "m1.small"})
+    record = plan.user_data["server"]
+    names = [p["filename"] for p in record.parts]
+    assert names.index("deploy-deployment") < names.index("deploy-other_deployment")
+    mime = record.mime.decode()
+    script = (HT / "hot/software-config/example-templates/config-scripts/example-script.sh").read_text()
+    assert script.splitlines()[2] in mime
+    assert "export foo=fooooo" in mime and "export bar=barmy" in mime
+    assert plan.outputs["result"].startswith("unavailable under Pulumi")
+    assert any("software deployment 'deployment' runs once at the first boot" in n for n in plan.notes)

@@ -48,6 +48,14 @@ def order(template: Template, resources: dict[str, Any]) -> list[str]:
                 raise StackError(f"depends on unknown resource {dep!r}", file=template.path, resource=name)
         refs = references({k: v for k, v in body.items() if k != s.depends_on}, template.format)
         deps[name] = {d for d in refs if d in resources} | set(explicit)
+    for name, body in resources.items():  # a server waits for what its software deployments read
+        props = body.get(s.properties) or {}
+        if body.get(s.type) == "OS::Heat::SoftwareDeployment" and isinstance(props, dict):
+            target = props.get("server")
+            if isinstance(target, dict) and target.get("get_resource") in resources:
+                server = target["get_resource"]
+                deps[server] |= {d for d in deps[name] if d not in (server, name)} - {
+                    n for n, b in resources.items() if b.get(s.type) == "OS::Heat::SoftwareDeployment"}
     done: list[str] = []
     visiting: set[str] = set()
 

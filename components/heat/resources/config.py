@@ -19,6 +19,8 @@ class ConfigValue:
 
     name: str
     parts: tuple[Part, ...]
+    group: str = "Heat::Ungrouped"
+    inputs: tuple[tuple[str, Any], ...] = ()  # (name, default) of SoftwareConfig inputs
 
     def text(self) -> str:
         """The config as one text (a single part), as Heat's `config` attribute."""
@@ -39,13 +41,18 @@ def text_part(content: str, filename: str | None = None, subtype: str | None = N
 class SoftwareConfig(HeatResource):
     TYPES = ("OS::Heat::SoftwareConfig",)
     PROPERTIES = {"config": Prop(default=""), "group": Prop(default="Heat::Ungrouped"),
-                  "inputs": Prop(ignored="no SoftwareDeployment agent"), "outputs": Prop(ignored="no agent"),
-                  "options": Prop(ignored="no agent")}
+                  "inputs": Prop(default=[]),
+                  "outputs": Prop(ignored="deployment outputs stay on the server"),
+                  "options": Prop(ignored="no deployment agent")}
     ATTRIBUTES = {"config": "config_text"}
     REF = "value"
 
     def build(self) -> None:
-        self._value = lift(lambda c: ConfigValue(self.name, (text_part(str(c)),)), self.props["config"])
+        def make(config: Any, group: Any, inputs: Any) -> ConfigValue:
+            declared = tuple((str(i["name"]), i.get("default")) for i in inputs or [] if isinstance(i, dict))
+            return ConfigValue(self.name, (text_part(str(config)),), str(group), declared)
+
+        self._value = lift(make, self.props["config"], self.props["group"], self.props["inputs"])
 
     def value(self) -> Any:
         return self._value

@@ -95,7 +95,19 @@ class NovaServer(HeatResource):
             user_data_update_policy=str(p["user_data_update_policy"]), os_name=p["name"] or self.logical)
 
     def build(self) -> None:
-        self.server = Server(self.logical, self.server_args(), opts=self.child_opts())
+        from components.heat.resources.deployment import deployment_parts, deployments_of
+
+        args = self.server_args()
+        self.deployed = [name for name, _ in deployments_of(self.scope, self.name)]
+        if self.deployed:
+            if self.props.get("user_data_format") != "SOFTWARE_CONFIG":
+                raise self.fail("software deployments need user_data_format SOFTWARE_CONFIG", "user_data_format")
+            extra = deployment_parts(self)
+            args.user_data = lift(
+                lambda spec, parts: UserDataSpec(format="SOFTWARE_CONFIG", parts=tuple(spec.parts) + tuple(parts),
+                                                 metadata=spec.metadata) if spec else
+                UserDataSpec(format="SOFTWARE_CONFIG", parts=tuple(parts)), args.user_data, extra)
+        self.server = Server(self.logical, args, opts=self.child_opts())
         self.resources.append(self.server)
 
     def id(self) -> Any:
