@@ -66,7 +66,6 @@ UNSUPPORTED = [
      "resource 'outputs.InstanceIPAddress': unknown resource 'IPAddress'"),
     ("cfn/F17/Rails_Single_Instance.template", {"KeyName": "ops"}, "duplicate key 'm1.medium'"),
     ("cfn/F17/getting_started.template", {"KeyName": "ops"}, "does not start with '#!'"),
-    ("cfn/deb/MultiNode_DevStack.yaml", {"KeyName": "ops"}, "resource type 'AWS::IAM::User' is not supported"),
     ("hot/server_with_encrpyted_volume.yaml", {"key_name": "ops", "image_id": "fedora", "instance_type": "m1"},
      "resource type 'OS::Cinder::VolumeType' is not supported"),
     ("hot/software-config/example-templates/wordpress/WordPress_software-config_2-instances.yaml",
@@ -216,3 +215,16 @@ def test_script_deployments_run_at_first_boot_with_their_inputs():
     assert "export foo=fooooo" in mime and "export bar=barmy" in mime
     assert plan.outputs["result"].startswith("unavailable under Pulumi")
     assert any("software deployment 'deployment' runs once at the first boot" in n for n in plan.notes)
+
+
+def test_multinode_devstack_instance_group_from_launch_configuration():
+    plan = render(HT / "cfn/deb/MultiNode_DevStack.yaml", {"KeyName": "ops", "ComputeNodes": "2"})
+    instances = {r["name"] for r in plan.resources if r["type"] == INSTANCE}
+    assert instances == {"OsController", "OsComputeGroup-0", "OsComputeGroup-1"}
+    for member in ("OsComputeGroup-0", "OsComputeGroup-1"):
+        parts = [p["filename"] for p in plan.user_data[member].parts]
+        assert "cfn-init-data" in parts and "cfn-userdata" in parts  # LaunchConfiguration Metadata + UserData
+    assert _counts(plan)["openstack:networking/floatingIpAssociate:FloatingIpAssociate"] == 1
+    remote = [r for r in plan.resources if r["type"] == RULE and r["inputs"].get("remoteGroupId")]
+    assert len(remote) == 2  # the default group admits the controller and compute groups
+    assert any("IAM access key 'CfnUserKey' is empty" in n for n in plan.notes)

@@ -301,11 +301,19 @@ class NeutronSecurityGroup(HeatResource):
     PROPERTIES = {"name": Prop(), "description": Prop(default=""), "rules": Prop(default=[])}
     ATTRIBUTES = {"name": "os_name"}
 
+    def group_of(self, value: Any) -> Any:
+        """A remote group: the SecurityGroup component when the value is a group of this template."""
+        if value is None or isinstance(value, str):
+            return value
+        owner = next((r for r in self.scope.resources.values()
+                      if isinstance(r, NeutronSecurityGroup) and r.id() is value), None)
+        return owner.group if owner is not None else value
+
     def rule_args(self) -> list[RuleArgs]:
         out = []
         for rule in self.props["rules"]:
             lo, hi = _port_range(rule, "port_range_min", "port_range_max")
-            remote_group = rule.get("remote_group_id")
+            remote_group = self.group_of(rule.get("remote_group_id") or rule.get("remote_group"))
             if rule.get("remote_mode") == "remote_group_id" and remote_group is None:
                 remote_group = "self"
             out.append(RuleArgs(direction=rule.get("direction", "ingress"), ethertype=rule.get("ethertype"),
@@ -345,7 +353,8 @@ class AwsSecurityGroup(NeutronSecurityGroup):
                     lo = hi = None if lo == -1 else lo
                 out.append(RuleArgs(direction=direction, protocol=proto, port_min=lo, port_max=hi,
                                     remote_ip_prefix=rule.get("CidrIp"),
-                                    remote_group=rule.get("SourceSecurityGroupId")))
+                                    remote_group=self.group_of(rule.get("SourceSecurityGroupId")
+                                                               or rule.get("SourceSecurityGroupName"))))
         return out
 
     def build(self) -> None:
