@@ -61,9 +61,6 @@ RENDERS = [
      {INSTANCE: 2, PORT: 2, FIP: 2, "openstack:networking/router:Router": 1, RULE: 9}),
 ]
 UNSUPPORTED = [
-    # The template's output refers to a resource it does not define; Heat rejects it the same way.
-    ("cfn/F17/WordPress_Single_Instance_With_Neutron.template", {"KeyName": "ops"},
-     "resource 'outputs.InstanceIPAddress': unknown resource 'IPAddress'"),
     ("cfn/F17/Rails_Single_Instance.template", {"KeyName": "ops"}, "duplicate key 'm1.medium'"),
     ("cfn/F17/getting_started.template", {"KeyName": "ops"}, "does not start with '#!'"),
     ("hot/server_with_encrpyted_volume.yaml", {"key_name": "ops", "image_id": "fedora", "instance_type": "m1"},
@@ -228,3 +225,11 @@ def test_multinode_devstack_instance_group_from_launch_configuration():
     remote = [r for r in plan.resources if r["type"] == RULE and r["inputs"].get("remoteGroupId")]
     assert len(remote) == 2  # the default group admits the controller and compute groups
     assert any("IAM access key 'CfnUserKey' is empty" in n for n in plan.notes)
+
+
+def test_output_of_a_missing_resource_is_an_output_error_as_in_heat():
+    plan = render(HT / "cfn/F17/WordPress_Single_Instance_With_Neutron.template", {"KeyName": "ops"})
+    assert "InstanceIPAddress" not in plan.outputs
+    assert any("output 'InstanceIPAddress' has no value: unknown resource 'IPAddress'" in n for n in plan.notes)
+    by_name = {r["name"]: r for r in plan.resources}
+    assert {"network", "subnet", "port", "WebServer", "WebServerSecurityGroup"} <= set(by_name)

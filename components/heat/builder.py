@@ -7,6 +7,7 @@ from typing import Any
 
 import pulumi
 
+from components import report
 from components.errors import StackError
 from components.heat.environment import Environment
 from components.heat.functions import resolve
@@ -128,7 +129,13 @@ def outputs_of(scope: Scope) -> dict[str, Any]:
             raise StackError("an output must be a mapping", file=scope.path, field=f"outputs.{name}")
         if s.condition in body and not scope.condition_value(body[s.condition]):
             continue
-        out[name] = resolve(body.get(s.value), scope)
+        try:
+            out[name] = resolve(body.get(s.value), scope)
+        except StackError as exc:
+            if "unknown resource" not in exc.message:
+                raise
+            # Heat creates the stack and shows the output's error (output_error); so does this front-end.
+            report.note(f"{scope.path}: output '{name}' has no value: {exc.message}")
     scope.where = None
     return out
 
