@@ -233,3 +233,11 @@ def test_output_of_a_missing_resource_is_an_output_error_as_in_heat():
     assert any("output 'InstanceIPAddress' has no value: unknown resource 'IPAddress'" in n for n in plan.notes)
     by_name = {r["name"]: r for r in plan.resources}
     assert {"network", "subnet", "port", "WebServer", "WebServerSecurityGroup"} <= set(by_name)
+
+
+def test_structured_deployments_deliver_their_data_with_inputs_filled_in():
+    plan = render(HT / "hot/software-config/example-templates/example-structured-template.yaml",
+                  {"key_name": "ops", "image": "fedora", "flavor": "m1.small"})
+    mime = plan.user_data["server"].mime.decode()
+    assert '"config_value_foo": "fooooo"' in mime and '"config_value_bar": "barmy"' in mime
+    assert any("no in-image hook applies it" in n for n in plan.notes)

@@ -16,7 +16,8 @@ from components.heat.resources.base import REGISTRY, HeatResource
 from components.heat.scope import Scope
 from components.heat.template import Template
 
-MAX_DEPTH = 5  # Heat's max_nested_stack_depth
+MAX_DEPTH = 5
+DEPLOYMENTS = ("OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment")  # Heat's max_nested_stack_depth
 
 
 def references(value: Any, fmt: str) -> set[str]:
@@ -51,12 +52,12 @@ def order(template: Template, resources: dict[str, Any]) -> list[str]:
         deps[name] = {d for d in refs if d in resources} | set(explicit)
     for name, body in resources.items():  # a server waits for what its software deployments read
         props = body.get(s.properties) or {}
-        if body.get(s.type) == "OS::Heat::SoftwareDeployment" and isinstance(props, dict):
+        if body.get(s.type) in DEPLOYMENTS and isinstance(props, dict):
             target = props.get("server")
             if isinstance(target, dict) and target.get("get_resource") in resources:
                 server = target["get_resource"]
                 deps[server] |= {d for d in deps[name] if d not in (server, name)} - {
-                    n for n, b in resources.items() if b.get(s.type) == "OS::Heat::SoftwareDeployment"}
+                    n for n, b in resources.items() if b.get(s.type) in DEPLOYMENTS}
     done: list[str] = []
     visiting: set[str] = set()
 

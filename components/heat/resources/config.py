@@ -21,6 +21,7 @@ class ConfigValue:
     parts: tuple[Part, ...]
     group: str = "Heat::Ungrouped"
     inputs: tuple[tuple[str, Any], ...] = ()  # (name, default) of SoftwareConfig inputs
+    structured: Any = None  # StructuredConfig data (with get_input calls left in)
 
     def text(self) -> str:
         """The config as one text (a single part), as Heat's `config` attribute."""
@@ -100,3 +101,23 @@ class MultipartMime(SoftwareConfig):
             return ConfigValue(self.name, tuple(out))
 
         self._value = lift(combine, self.props["parts"])
+
+
+@register
+class StructuredConfig(SoftwareConfig):
+    """Structured data for an in-image hook; `get_input` calls are filled in per deployment."""
+
+    TYPES = ("OS::Heat::StructuredConfig",)
+    PROPERTIES = {"config": Prop(default={}), "group": Prop(default="Heat::Ungrouped"), "inputs": Prop(default=[]),
+                  "outputs": Prop(ignored="deployment outputs stay on the server"),
+                  "options": Prop(ignored="no deployment agent")}
+
+    def build(self) -> None:
+        import json
+
+        def make(config: Any, group: Any, inputs: Any) -> ConfigValue:
+            declared = tuple((str(i["name"]), i.get("default")) for i in inputs or [] if isinstance(i, dict))
+            text = json.dumps(config, sort_keys=True)
+            return ConfigValue(self.name, (Part(text, "plain", None),), str(group), declared, config)
+
+        self._value = lift(make, self.props["config"], self.props["group"], self.props["inputs"])

@@ -25,7 +25,7 @@ from userdata import Part
 if TYPE_CHECKING:
     from components.heat.scope import Scope
 
-TYPES = ("OS::Heat::SoftwareDeployment",)
+TYPES = ("OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment")
 GROUPS = ("script", "Heat::Ungrouped")
 STATE_DIR = "/var/lib/heat-deployments"
 
@@ -42,7 +42,34 @@ def deployments_of(scope: Scope, server: str) -> list[tuple[str, dict[str, Any]]
     return out
 
 
+def _fill_inputs(data: Any, values: dict[str, Any]) -> Any:
+    if isinstance(data, dict) and set(data) == {"get_input"}:
+        return values.get(str(data["get_input"]))
+    if isinstance(data, dict):
+        return {k: _fill_inputs(v, values) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_fill_inputs(v, values) for v in data]
+    return data
+
+
+def _structured(name: str, config: ConfigValue, values: dict[str, Any]) -> str:
+    import json
+
+    if config.group != "Heat::Ungrouped":
+        raise StackError(f"structured deployment '{name}': config group '{config.group}' needs an in-image hook",
+                         resource=name)
+    env = {key: default for key, default in config.inputs}
+    env.update(values)
+    data = json.dumps(_fill_inputs(config.structured, env), sort_keys=True, indent=1)
+    marker = "HEAT_CONFIG_" + hashlib.sha256(data.encode()).hexdigest()[:12]
+    return (f"#!/bin/sh\n# Heat structured deployment '{name}' of config '{config.name}': data only, no hook "
+            f"applies it\nd={STATE_DIR}/{name}\nmkdir -p \"$d\"\numask 077\n"
+            f"cat > \"$d/config.json\" <<'{marker}'\n{data}\n{marker}\n")
+
+
 def _script(name: str, config: ConfigValue, values: dict[str, Any]) -> str:
+    if config.structured is not None:
+        return _structured(name, config, values)
     if config.group not in GROUPS:
         raise StackError(f"software deployment '{name}': config group '{config.group}' needs an in-image hook "
                          f"(supported: {', '.join(GROUPS)})", resource=name)
@@ -81,7 +108,8 @@ class SoftwareDeployment(HeatResource):
     TYPES = TYPES
     PROPERTIES = {"config": Prop(), "server": Prop(required=True), "input_values": Prop(default={}),
                   "actions": Prop(default=["CREATE", "UPDATE"]), "name": Prop(),
-                  "signal_transport": Prop(), "options": Prop()}
+                  "signal_transport": Prop(), "options": Prop(), "input_key": Prop(),
+                  "input_values_validate": Prop()}
     REF = "state_dir"
 
     def build(self) -> None:
@@ -89,6 +117,10 @@ class SoftwareDeployment(HeatResource):
                    self.name in r.deployed):
             raise self.fail("the deployment's server must be an OS::Nova::Server of this template "
                             "(server: {get_resource: ...}) with user_data_format SOFTWARE_CONFIG")
+        if self.type_name == "OS::Heat::StructuredDeployment":
+            report.note(f"structured deployment '{self.logical}': its data is written to {self.state_dir()}/"
+                        "config.json at the first boot of its server; no in-image hook applies it")
+            return
         report.note(f"software deployment '{self.logical}' runs once at the first boot of its server (user data "
                     f"part deploy-{self.name}); its outputs stay on the server in {self.state_dir()}")
 
