@@ -158,6 +158,7 @@ def test_asg_is_a_fixed_group_with_noop_scaling_urls():
     assert plan.outputs["asg_size"] == 3
     assert plan.outputs["scale_up_url"] == "noop://heat-scaling-policy/scale_up_policy"
     assert any("fixed group of 3" in n for n in plan.notes)
+    assert "private" in plan.outputs["networks"]["asg-0"]  # Heat keys `networks` by network name too
 
 
 def test_puppet_agent_multipart_software_config_carries_get_file_parts():

@@ -64,11 +64,14 @@ class NovaServer(HeatResource):
     def ports(self) -> list[PortArgs]:
         groups = [secgroup_id(g) for g in self.props["security_groups"] or []]
         out = []
+        self.network_names: list[str | None] = []
         for index, item in enumerate(self.props["networks"] or []):
             if item.get("port") is not None:
                 out.append(PortArgs(port_id=item["port"], name=f"port{index}"))
+                self.network_names.append(None)
                 continue
             net = item.get("network") or item.get("uuid")
+            self.network_names.append(net if isinstance(net, str) else None)
             if net is None:
                 raise self.fail("a networks item needs port, network or uuid", field=f"networks[{index}]")
             out.append(PortArgs(network=network_id(net), fixed_ip=item.get("fixed_ip"),
@@ -78,6 +81,7 @@ class NovaServer(HeatResource):
             report.note(f"server '{self.logical}' names no networks: Nova would pick the project's only "
                         f"network; here it gets one port on the network named '{DEFAULT_NETWORK}'")
             out.append(PortArgs(network=network_id(DEFAULT_NETWORK), security_groups=groups))
+            self.network_names.append(DEFAULT_NETWORK)
         return out
 
     def server_args(self) -> ServerArgs:
@@ -120,10 +124,15 @@ class NovaServer(HeatResource):
         return self.server.public_ip or self.server.instance.access_ip_v4
 
     def networks(self) -> Any:
+        names = list(getattr(self, "network_names", []))
+
         def by_network(pairs: list[Any]) -> dict[str, list[str]]:
+            # Heat keys the map by network ID and, when known, by name (get_attr [s, networks, private, 0]).
             out: dict[str, list[str]] = {}
-            for net, ips in pairs:
-                out.setdefault(net, []).extend(ips or [])
+            for index, (net, ips) in enumerate(pairs):
+                keys = {net, names[index]} if index < len(names) and names[index] else {net}
+                for key in sorted(keys):
+                    out.setdefault(key, []).extend(ips or [])
             return out
 
         pairs = [pulumi.Output.all(p.network_id, p.all_fixed_ips) for p in self.server.ports]
