@@ -264,3 +264,15 @@ def test_resource_group_members_have_stable_names(tmp_path):
     names = Counter(r["name"] for r in plan.resources if r["type"] == VOLUME)
     assert set(names) == {"vols-0", "vols-1", "vols-2"}
     assert plan.outputs["names"] == ["vol-0", "vol-1", "vol-2"]
+
+
+def test_hot_2013_keeps_cfn_join_until_2014_10_16(tmp_path):
+    text = """\
+        heat_template_version: {version}
+        resources: {{}}
+        outputs:
+          x: {{value: {{"Fn::Join": ["-", [a, b]]}}}}
+        """
+    assert render(write(tmp_path, text.format(version="2013-05-23"))).outputs["x"] == "a-b"
+    with pytest.raises(StackError, match="function 'Fn::Join' is not supported in heat_template_version 2014-10-16"):
+        render(write(tmp_path, text.format(version="2014-10-16")))

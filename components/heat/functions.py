@@ -540,11 +540,6 @@ class CfnSelect(CfnFunction):
         return lift(select, *args)
 
 
-@register
-class HotSelect(CfnSelect):
-    """`Fn::Select` kept in HOT until 2015-10-15."""
-
-    cfn, hot, since, until = False, True, "2013-05-23", "2015-10-15"
 
 
 @register
@@ -603,3 +598,11 @@ class CfnOr(CfnFunction, _AndOr):
 class CfnIf(CfnFunction, _If):
     name = "Fn::If"
 
+
+
+# CFN-style functions HOT kept at first (heat/engine/hot/functions.py): removed in 2014-10-16, Fn::Select in
+# 2015-10-15.
+for _cls, _until in ((CfnJoin, "2014-10-16"), (CfnSplit, "2014-10-16"), (CfnReplace, "2014-10-16"),
+                     (CfnBase64, "2014-10-16"), (CfnGetAZs, "2014-10-16"), (CfnSelect, "2015-10-15")):
+    register(type(f"Hot{_cls.__name__}", (_cls,), {"cfn": False, "hot": True, "since": "2013-05-23",
+                                                    "until": _until}))
