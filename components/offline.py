@@ -257,12 +257,21 @@ def render(
     path = Path(path)
     if not path.exists():
         raise StackError("no such file", file=str(path))
+    config = _config_map(str(path), dict(parameters or {}), list(env_files))
+    return run_program(lambda: runpy.run_path(str(PROGRAM), run_name="__main__"), source=str(path),
+                       config=config, stack=stack)
+
+
+def run_program(
+    program_body: Any, *, source: str, config: dict[str, str] | None = None, stack: str = "dev"
+) -> Plan:
+    """Run `program_body()` (a Pulumi program) under the offline cloud and return what it registered."""
     cloud = OfflineCloud()
     monitor = RecordingMonitor(cloud)
     settings.ROOT.set(None)
     report.take()
     pulumi.runtime.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=monitor)
-    pulumi.runtime.set_all_config(_config_map(str(path), dict(parameters or {}), list(env_files)))
+    pulumi.runtime.set_all_config(dict(config or {}))
     outputs_holder: dict[str, Any] = {}
     artifacts_holder: dict[str, str] = {}
     failure: list[BaseException] = []
@@ -270,7 +279,7 @@ def render(
     @pulumi.runtime.test
     def program() -> pulumi.Output[Any]:
         try:
-            runpy.run_path(str(PROGRAM), run_name="__main__")
+            program_body()
         except BaseException as exc:
             failure.append(exc)
             return pulumi.Output.from_input(None)
@@ -288,11 +297,13 @@ def render(
 
         return pulumi.Output.from_input(collect())
 
-    cwd = os.getcwd()
     loop = pulumi.runtime.sync_await._ensure_event_loop()
     loop.set_default_executor(InlineExecutor(max_workers=1))
+    cwd = os.getcwd()
     try:
-        os.chdir(ROOT if not path.is_absolute() and (ROOT / path).exists() and not Path(cwd, path).exists() else cwd)
+        # Relative paths in the program (stack files, get_file) resolve from the project directory.
+        if not Path(cwd, source).exists() and (ROOT / source).exists():
+            os.chdir(ROOT)
         program()
     except StackError:
         raise
@@ -302,10 +313,10 @@ def render(
         os.chdir(cwd)
     notes, _ = report.take()
     for exc in [*failure, *cloud.errors]:
-        raise _as_stack_error(exc, path)
-    _check_schema(monitor, path)
+        raise _as_stack_error(exc, Path(source))
+    _check_schema(monitor, Path(source))
     return Plan(
-        source=str(path),
+        source=source,
         stack=stack,
         resources=monitor.records,
         outputs=_redact_outputs(outputs_holder),
