@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import runpy
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,19 +68,22 @@ def _plain(value: Any) -> Any:
 
 
 class InlineExecutor(ThreadPoolExecutor):
-    """Runs each monitor call at once on the event-loop thread.
+    """Runs each monitor call to completion, one at a time, before the event loop goes on.
 
-    The SDK sends RegisterResource through the loop's default executor; with real threads the order of
-    registrations (and so of IP allocation in the offline cloud) varies from run to run. Inline calls
-    make the whole render a deterministic function of the program.
+    The SDK sends RegisterResource through the loop's default executor; with a real thread pool the order
+    of registrations (and so of IP allocation in the offline cloud) varies from run to run. Blocking the
+    loop on each call makes the whole render a deterministic function of the program. The call itself
+    runs on the one worker thread, not on the loop's thread: MockMonitor pumps an event loop
+    (`_sync_await`), and doing that on the running loop nests the loop inside itself, which hung or hit
+    the recursion limit once a stack passed a few dozen servers.
     """
 
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="offline-monitor")
+
     def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
-        future: Future = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:
-            future.set_exception(exc)
+        future = super().submit(fn, *args, **kwargs)
+        wait([future])
         return future
 
 
@@ -298,7 +301,8 @@ def run_program(
         return pulumi.Output.from_input(collect())
 
     loop = pulumi.runtime.sync_await._ensure_event_loop()
-    loop.set_default_executor(InlineExecutor(max_workers=1))
+    executor = InlineExecutor()
+    loop.set_default_executor(executor)
     cwd = os.getcwd()
     try:
         # Relative paths in the program (stack files, get_file) resolve from the project directory.
@@ -311,6 +315,7 @@ def run_program(
         failure.append(exc)
     finally:
         os.chdir(cwd)
+        executor.shutdown(wait=True)
     notes, _ = report.take()
     for exc in [*failure, *cloud.errors]:
         raise _as_stack_error(exc, Path(source))
