@@ -9,7 +9,7 @@ from typing import Any
 import pulumi
 
 from components.errors import StackError
-from components.stackfile.loader import read_document
+from components.stackfile.loader import parse_document
 
 # Tried in order; the first whose detect() accepts the document builds it. The plain stack file is last.
 FRONTENDS = ("components.heat", "components.kolla", "components.stackfile")
@@ -37,8 +37,10 @@ def build(
     opts: pulumi.ResourceOptions | None = None,
 ) -> dict[str, Any]:
     """Read `path`, build it with the matching front-end, return the stack outputs."""
-    document = read_document(path)
-    module = frontend_for(document)
+    parsed = parse_document(path)
+    module = frontend_for(parsed.data)
+    # Heat's parser keeps the last of duplicated keys (real templates rely on it); our own files refuse them.
+    document = parsed.keep_last() if module.__name__ == "components.heat" else parsed.refuse_duplicates()
     kwargs: dict[str, Any] = {"path": str(path), "parameters": dict(parameters or {}), "opts": opts}
     if env_files:
         if module.__name__ != "components.heat":

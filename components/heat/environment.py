@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from components.errors import StackError
-from components.stackfile.loader import read_document
+from components.stackfile.loader import parse_document
 
 SECTIONS = {"parameters", "parameter_defaults", "resource_registry", "encrypted_param_names", "event_sinks",
             "parameter_merge_strategies"}
@@ -26,7 +26,7 @@ class Environment:
     def load(cls, paths: list[str] | tuple[str, ...]) -> Environment:
         env = cls()
         for path in paths:
-            doc = read_document(path)
+            doc = parse_document(path).keep_last()
             unknown = sorted(set(doc) - SECTIONS)
             if unknown:
                 raise StackError(f"unknown environment section(s): {', '.join(unknown)}", file=str(path))

@@ -14,42 +14,77 @@ from components.stackfile.fields import SECTIONS, TOP_LEVEL, Field
 from components.stackfile.values import Secret, interpolate
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys (a silent override loses data)."""
+class _DuplicateTrackingLoader(yaml.SafeLoader):
+    """SafeLoader that records duplicate mapping keys (a later value silently overriding loses data)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int]] = []
 
 
-def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
-    seen: dict = {}
+def _mapping(loader: _DuplicateTrackingLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
-        seen[key] = True
+        if isinstance(key, (str, int, float, bool)) and key in seen:
+            loader.duplicates.append((str(key), key_node.start_mark.line + 1))
+        elif isinstance(key, (str, int, float, bool)):
+            seen.add(key)
     return loader.construct_mapping(node, deep=deep)
 
 
-_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+_DuplicateTrackingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
-def read_document(path: str | Path) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Document:
+    """A parsed file and the duplicate keys found in it (key, line); the last value of each was kept."""
+
+    path: str
+    data: dict[str, Any]
+    duplicates: tuple[tuple[str, int], ...] = ()
+
+    def refuse_duplicates(self) -> dict[str, Any]:
+        """The data, or a clear error when a key was given twice (our stack files allow no override)."""
+        if self.duplicates:
+            key, line = self.duplicates[0]
+            raise StackError(f"invalid YAML (line {line}): duplicate key {key!r}", file=self.path)
+        return self.data
+
+    def keep_last(self) -> dict[str, Any]:
+        """The data with the last value of each duplicated key, as Heat's template parser keeps it; noted."""
+        from components import report
+
+        for key, line in self.duplicates:
+            report.note(f"{self.path}: line {line}: key {key!r} is given twice; the last value is used, as in Heat")
+        return self.data
+
+
+def parse_document(path: str | Path) -> Document:
     """Parse a YAML/JSON file into a mapping; errors name the file and the line."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StackError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    loader = _DuplicateTrackingLoader(text)
     try:
-        document = yaml.load(text, Loader=_UniqueKeyLoader)
+        document = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise StackError(f"invalid YAML{where}: {problem}", file=str(path)) from None
+    finally:
+        loader.dispose()
     if not isinstance(document, dict):
         raise StackError("the file must hold a mapping at the top level", file=str(path))
-    return document
+    return Document(str(path), document, tuple(loader.duplicates))
+
+
+def read_document(path: str | Path) -> dict[str, Any]:
+    """Parse a stack file (or environment) into a mapping, refusing duplicate keys."""
+    return parse_document(path).refuse_duplicates()
 
 
 @dataclass

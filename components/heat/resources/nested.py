@@ -9,7 +9,7 @@ import pulumi
 from components.heat import template as templates
 from components.heat.resources.base import HeatResource, Prop, register
 from components.heat.values import lift
-from components.stackfile.loader import read_document
+from components.stackfile.loader import parse_document
 
 TOKEN = "openstack-stacks:heat:Template"
 
@@ -29,7 +29,7 @@ class NestedTemplate(HeatResource):
 
     @classmethod
     def for_file(cls, path: str) -> type[NestedTemplate]:
-        tpl = templates.parse(read_document(path), path)
+        tpl = templates.parse(parse_document(path).keep_last(), path)
         names = tpl.section("parameters")
         outputs = tpl.section("outputs")
         return type("Nested", (cls,), {"FILE": path, "TYPES": (), "PROPERTIES": {n: Prop() for n in names},
@@ -38,7 +38,7 @@ class NestedTemplate(HeatResource):
     def build(self) -> None:
         from components.heat.builder import build_template, outputs_of
 
-        tpl = templates.parse(read_document(self.FILE), self.FILE)
+        tpl = templates.parse(parse_document(self.FILE).keep_last(), self.FILE)
         self.component = TemplateComponent(self.logical, self.FILE, self.child_opts())
         given = {k: v for k, v in self.props.items() if v is not None}
         self.child = build_template(tpl, given, stack_name=self.scope.stack_name, prefix=self.logical,
