@@ -200,3 +200,16 @@ def test_same_bytes_across_processes() -> None:
 def test_same_spec_same_bytes_in_process(fmt: str) -> None:
     spec = UserDataSpec(format=fmt, script=SCRIPT)
     assert build_user_data(spec, "a") == build_user_data(spec, "a")
+
+
+def test_cfn_init_json_object_content_is_sent_as_the_text_cfn_init_would_write() -> None:
+    settings = {"b": [1, 2], "a": "x"}
+    init = {"AWS::CloudFormation::Init": {"config": {"files": {
+        "/etc/app.json": {"content": settings, "mode": "000644"},
+        "/etc/plain": {"content": "plain\n"},
+    }}}}
+    sent = json.loads(_by_name(build_user_data(UserDataSpec(metadata=init), "s"))["cfn-init-data"])
+    files = sent["AWS::CloudFormation::Init"]["config"]["files"]
+    assert files["/etc/app.json"]["content"] == json.dumps(settings, indent=4)
+    assert files["/etc/app.json"]["mode"] == "000644"
+    assert files["/etc/plain"]["content"] == "plain\n"

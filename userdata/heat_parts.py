@@ -53,12 +53,37 @@ def cfn_init_data(metadata: Mapping[str, Any] | None, server: str) -> list[Part]
         raise UserDataError(f"metadata must be a mapping, not {type(metadata).__name__}", server=server)
     if not metadata:
         return []
+    metadata = _json_file_contents_as_text(metadata)
     try:
         text = json.dumps(metadata, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                           allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise UserDataError(f"metadata is not JSON data: {exc}", server=server) from exc
     return [Part(text, HEAT_CFNINIT, "cfn-init-data")]
+
+
+def _json_file_contents_as_text(metadata: Mapping[str, Any]) -> Mapping[str, Any]:
+    """cfn-init `files` whose `content` is a JSON object, pre-encoded as the text cfn-init means to write.
+
+    cfn-init writes such content as ``json.dumps(content, indent=4)``, but heat-cfntools on python3 writes
+    the encoded bytes to a text-mode file and crashes (cfn_helper.FilesHandler). Sending the same text as a
+    string gives the file cfn-init documents, on every heat-cfntools version.
+    """
+    init = metadata.get("AWS::CloudFormation::Init")
+    if not isinstance(init, Mapping):
+        return metadata
+    configs = {}
+    for config_name, config in init.items():
+        files = config.get("files") if isinstance(config, Mapping) else None
+        if isinstance(files, Mapping) and any(
+            isinstance(f, Mapping) and isinstance(f.get("content"), (Mapping, list)) for f in files.values()
+        ):
+            files = {path: {**f, "content": json.dumps(f["content"], indent=4)}
+                     if isinstance(f, Mapping) and isinstance(f.get("content"), (Mapping, list)) else f
+                     for path, f in files.items()}
+            config = {**config, "files": files}
+        configs[config_name] = config
+    return {**metadata, "AWS::CloudFormation::Init": configs}
 
 
 def metadata_server_parts(url: str | None, host: str | None) -> list[Part]:

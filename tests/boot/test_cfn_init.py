@@ -60,3 +60,14 @@ def test_cfn_init_failure_is_reported(boot_spec) -> None:
     assert report.cfn_init.ran and report.cfn_init.commands_run == ["01-fails"]
     assert "Error processing metadata" in report.cfn_init.errors
     assert report.loguserdata_exit == 1 and not report.provision_finished
+
+
+def test_json_object_content_is_written_as_cfn_init_documents(boot_spec) -> None:
+    """A JSON object as `content` (AWS allows it) becomes the file cfn-init means to write, on python3 too."""
+    settings = {"listen": 8080, "features": ["a", "b"]}
+    init = {"config": {"files": {"/etc/demo/settings.json": {"content": settings, "mode": "000644",
+                                                             "owner": "root", "group": "root"}}}}
+    spec = UserDataSpec(script=SCRIPT, metadata={"AWS::CloudFormation::Init": init})
+    _rendered, report = boot_spec(spec, server="cfn-json", capture=("/etc/demo/settings.json",))
+    assert report.ok, report.to_text()
+    assert json.loads(report.captured["/etc/demo/settings.json"]) == settings

@@ -16,9 +16,10 @@ if [ -n "$INSTANCE_USER" ]; then
     fi
 fi
 
-# In case heat-cfntools is installed from a package without the /opt/aws/bin links.
+# In case heat-cfntools is installed without the /opt/aws/bin links. The tool's --source defaults to
+# /usr/bin whatever its help says, so a pip install (/usr/local/bin) needs the directory it is in.
 if command -v cfn-create-aws-symlinks >/dev/null 2>&1; then
-    cfn-create-aws-symlinks
+    cfn-create-aws-symlinks --source "$(dirname "$(command -v cfn-create-aws-symlinks)")" >/dev/null 2>&1 || true
 fi
 
 # A cloud boothook must always return success.
