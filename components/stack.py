@@ -219,10 +219,12 @@ class Stack(pulumi.ComponentResource):
             raise self._error(exc.message, group, f"rules[{index}].{exc.field}") from None
 
     def _volume_args(self, name: str, d: dict[str, Any]) -> VolumeArgs:
+        retain = d["deletion_policy"] == "Retain"
+        protect = d["protect"] if d["protect"] is not None else not retain
         return VolumeArgs(size=d["size"], volume_type=d["volume_type"], image=d["image"],
                           availability_zone=d["availability_zone"], description=d["description"],
-                          metadata={str(k): str(v) for k, v in d["metadata"].items()}, protect=d["protect"],
-                          retain_on_delete=d["deletion_policy"] == "Retain", os_name=self._os(d, name))
+                          metadata={str(k): str(v) for k, v in d["metadata"].items()}, protect=protect,
+                          retain_on_delete=retain, os_name=self._os(d, name))
 
     def _servers(self, name: str, d: dict[str, Any]) -> list[Server]:
         members = []

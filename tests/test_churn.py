@@ -142,6 +142,20 @@ def test_count_down_deletes_volumes_only_when_the_stack_says_so():
     assert "(delete, retained in the cloud) web-4-data" in render_text(retained)
 
 
+def test_retain_alone_lets_volumes_leave_the_stack_and_keeps_them_in_the_cloud(tmp_path):
+    # `deletion_policy: Retain` without `protect`: leaving the stack keeps the volume, so it is not refused.
+    new = variant(tmp_path, "web.yaml", lambda s: s.replace('protect: "${data_protect}", ', ""))
+    before, after = plan(new, web_count=5, data_deletion="Retain"), plan(new, data_deletion="Retain")
+    volumes = {r["name"]: r["options"] for r in after["resources"] if r["type"] == VOLUME}
+    assert volumes["web-0-data"]["protect"] is False and volumes["web-0-data"]["retainOnDelete"] is True
+    diff = diff_plans(before, after)
+    assert not diff.errors
+    assert {r.name for r in diff.by_op("delete") if r.type == VOLUME} == {"web-3-data", "web-4-data"}
+    assert all(r.retain_on_delete for r in diff.by_op("delete") if r.type == VOLUME)
+    # Without Retain the same volumes stay protected by default.
+    assert diff_plans(plan(new, web_count=5), plan(new)).errors
+
+
 def test_shared_part_change_replaces_the_servers_using_it_and_says_why(tmp_path, web3):
     new = variant(tmp_path, "web.yaml", lambda s: s.replace("[nginx]", "[nginx, curl]"), "parts/common.yaml")
     diff = diff_plans(web3, plan(new))

@@ -73,7 +73,8 @@ VOLUME = {
     "availability_zone": Field(str),
     "description": Field(str),
     "metadata": Field(dict, default={}),
-    "protect": Field(bool, default=True),
+    # Unset: protected, unless deletion_policy is Retain (then leaving the stack keeps the volume anyway).
+    "protect": Field(bool),
     "deletion_policy": Field(str, default="Delete", choices=("Delete", "Retain")),
     "name": Field(str),
     "previous_names": Field(str, many=True, default=()),
