@@ -34,6 +34,10 @@ class PortArgs:
     name: str | None = None
     port_id: pulumi.Input[str] | None = None
     depends_on: list[pulumi.Resource] = field(default_factory=list)
+    # Attached to the running server (compute.InterfaceAttach) instead of given at boot: adding such a
+    # NIC later updates nothing on the instance, where a new boot NIC (Instance.networks, ForceNew)
+    # replaces it (terraform-provider-openstack#156, #1510). Cloud-init configures only boot NICs.
+    hotplug: bool = False
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Server(pulumi.ComponentResource):
     ports: list[openstack.networking.Port]
     floating_ips: list[openstack.networking.FloatingIp]
     attachments: list[openstack.compute.VolumeAttach]
+    interface_attachments: list[openstack.compute.InterfaceAttach]
     private_ip: pulumi.Output[str]
     public_ip: pulumi.Output[str] | None
     user_data: pulumi.Output[str] | None
@@ -98,6 +103,9 @@ class Server(pulumi.ComponentResource):
             )
         if not args.ports:
             raise StackError("a server needs at least one port", resource=name, field="ports")
+        if args.ports[0].hotplug:
+            raise StackError("the first port is the boot NIC and cannot be hotplug", resource=name,
+                             field="ports[0].hotplug")
         if not (args.image or args.image_id):
             raise StackError("a server needs an image", resource=name, field="image")
         self.logical_name = name
@@ -120,7 +128,8 @@ class Server(pulumi.ComponentResource):
             metadata=dict(args.metadata) or None,
             # pitfalls 4/6: networks only by explicit port, never security_groups on the instance
             # (terraform-provider-openstack#6, #1173, #156).
-            networks=[openstack.compute.InstanceNetworkArgs(port=p.id) for p in self.ports],
+            networks=[openstack.compute.InstanceNetworkArgs(port=p.id)
+                      for p, a in zip(self.ports, args.ports) if not a.hotplug],
             scheduler_hints=self._scheduler_hints(args),
             user_data=user_data,
             admin_pass=pulumi.Output.secret(args.admin_pass) if args.admin_pass is not None else None,
@@ -133,6 +142,15 @@ class Server(pulumi.ComponentResource):
                 aliases=list(args.aliases) or None,
             ),
         )
+        self.interface_attachments = [
+            openstack.compute.InterfaceAttach(
+                f"{name}-{a.name or f'port{i}'}-attach",
+                instance_id=self.instance.id,
+                port_id=p.id,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for i, (p, a) in enumerate(zip(self.ports, args.ports)) if a.hotplug
+        ]
         self.attachments = [self._attach(name, a) for a in args.volumes]
         self.private_ip = self._port_ips[0]
         self.public_ip = self.floating_ips[0].address if self.floating_ips else None

@@ -250,7 +250,7 @@ class Stack(pulumi.ComponentResource):
                 subnet=p["subnet"], fixed_ip=p["fixed_ip"],
                 security_groups=[self.security_groups[g] for g in p["security_groups"]],
                 allowed_address_pairs=p["allowed_address_pairs"], port_security=p["port_security"],
-                floating_ip=p["floating_ip"], name=p["name"],
+                floating_ip=p["floating_ip"], name=p["name"], hotplug=p["hotplug"],
             ))
         attachments = []
         for v in d["volumes"]:

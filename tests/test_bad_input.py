@@ -170,3 +170,18 @@ def test_cli_exit_codes(write_stack, tmp_path) -> None:
     assert invalid.stderr.strip().count("\n") == 0 and "bad.yaml" in invalid.stderr and "bogus" in invalid.stderr
     assert run("render", str(good)).returncode == 2
     assert run("frobnicate").returncode == 2
+
+
+def test_first_port_cannot_be_hotplug(render, write_stack) -> None:
+    err = _error(render, write_stack, BASE.replace("security_groups: [sg]}", "security_groups: [sg], hotplug: true}"))
+    assert err.resource == "vm" and err.field == "ports[0].hotplug"
+    assert "boot NIC" in str(err)
+
+
+def test_hotplug_port_is_attached_not_booted(render, write_stack) -> None:
+    plan = render(write_stack(BASE + "      - {network: net, name: extra, hotplug: true}\n"))
+    instance = plan.get("vm", "openstack:compute/instance:Instance")
+    extra = plan.get("vm-extra", "openstack:networking/port:Port")
+    attach = plan.get("vm-extra-attach", "openstack:compute/interfaceAttach:InterfaceAttach")
+    assert [n["port"] for n in instance["inputs"]["networks"]] == [plan.get("vm-port0", extra["type"])["id"]]
+    assert attach["inputs"] == {"instanceId": instance["id"], "portId": extra["id"]}

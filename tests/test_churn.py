@@ -271,15 +271,24 @@ def test_trap_no_fixed_ip_ports_on_instance_networks(web3):
     assert attached and all(not ports[p]["inputs"].get("noFixedIp") for p in attached)
 
 
-@pytest.mark.xfail(strict=True, reason="core: a port added to a server changes Instance.networks (ForceNew, "
-                   "tpo#156/#1510); extra NICs after the first boot need compute.InterfaceAttach")
 def test_trap_network_added_to_a_server_does_not_replace_it(tmp_path, web3):
+    # tpo#156 / tpo#1510: Instance.networks is ForceNew, so a NIC added as a boot NIC replaces the server.
+    # A NIC declared `hotplug: true` is attached to the running server instead: nothing is replaced.
     new = variant(tmp_path, "web.yaml", lambda s: s.replace(
         "      - {network: app, subnet: app-v4, security_groups: [db]}\n",
         "      - {network: app, subnet: app-v4, security_groups: [db]}\n"
-        "      - {network: app, subnet: app-v4, security_groups: [db], name: extra}\n"))
+        "      - {network: app, subnet: app-v4, security_groups: [db], name: extra, hotplug: true}\n"))
     diff = diff_plans(web3, plan(new))
-    assert diff.get("db", INSTANCE).op != "replace"
+    assert changes(diff) == {(PORT, "db-extra"): "create",
+                             ("openstack:compute/interfaceAttach:InterfaceAttach", "db-extra-attach"): "create"}
+    # The same NIC as a boot NIC replaces the server, and the diff says how to avoid it.
+    boot_nic = variant(tmp_path / "boot", "web.yaml", lambda s: s.replace(
+        "      - {network: app, subnet: app-v4, security_groups: [db]}\n",
+        "      - {network: app, subnet: app-v4, security_groups: [db]}\n"
+        "      - {network: app, subnet: app-v4, security_groups: [db], name: extra}\n"))
+    replaced = diff_plans(web3, plan(boot_nic)).get("db", INSTANCE)
+    assert replaced.op == "replace"
+    assert any("hotplug: true" in n for n in replaced.notes)
 
 
 def test_trap_floating_ip_association_has_one_style(tmp_path, web3):

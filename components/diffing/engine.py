@@ -307,6 +307,10 @@ class _Differ:
                 self.replaced_ids[prev["id"]] = res["name"]
         elif live:
             step.op = "update"
+        if step.op == "replace" and res["type"] == INSTANCE and any(
+                p.replaces and p.path.startswith("networks") for p in live):
+            step.notes.append("a boot NIC changed (networks replace the server); a NIC added to a running "
+                              "server is declared with `hotplug: true` (attached, no replacement)")
         if step.op == "replace" and step.delete_before_replace:
             step.notes.append("delete before replace: the old resource goes first, then the new one is created")
 

@@ -90,6 +90,7 @@ PORT = {
     "port_security": Field(bool, default=True),
     "floating_ip": Field(str),
     "name": Field(str),
+    "hotplug": Field(bool, default=False),
 }
 PART = {
     "type": Field(str, required=True),
