@@ -304,6 +304,9 @@ def run_program(
     executor = InlineExecutor()
     loop.set_default_executor(executor)
     cwd = os.getcwd()
+    # str() of an Output raises instead of returning a warning text that would reach the cloud as a value.
+    strict_outputs = os.environ.get("PULUMI_ERROR_OUTPUT_STRING")
+    os.environ["PULUMI_ERROR_OUTPUT_STRING"] = "true"
     try:
         # Relative paths in the program (stack files, get_file) resolve from the project directory.
         if not Path(cwd, source).exists() and (ROOT / source).exists():
@@ -316,6 +319,10 @@ def run_program(
     finally:
         os.chdir(cwd)
         executor.shutdown(wait=True)
+        if strict_outputs is None:
+            os.environ.pop("PULUMI_ERROR_OUTPUT_STRING", None)
+        else:
+            os.environ["PULUMI_ERROR_OUTPUT_STRING"] = strict_outputs
     notes, _ = report.take()
     for exc in [*failure, *cloud.errors]:
         raise _as_stack_error(exc, Path(source))

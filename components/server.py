@@ -42,9 +42,9 @@ class PortArgs:
 
 @dataclass
 class VolumeAttachmentArgs:
-    """Attach a data volume (a Volume component or a volume ID). The device name is never set."""
+    """Attach a data volume (a Volume component, a Cinder volume or a volume ID). The device name is never set."""
 
-    volume: Volume | pulumi.Input[str]
+    volume: Volume | openstack.blockstorage.Volume | pulumi.Input[str]
     name: str | None = None
 
 
@@ -289,7 +289,7 @@ class Server(pulumi.ComponentResource):
 
     def _attach(self, name: str, attachment: VolumeAttachmentArgs) -> openstack.compute.VolumeAttach:
         volume = attachment.volume
-        if isinstance(volume, Volume):
+        if isinstance(volume, (Volume, openstack.blockstorage.Volume)):
             label = attachment.name or volume._name
             volume_id: pulumi.Input[str] = volume.id
         else:

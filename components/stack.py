@@ -16,7 +16,7 @@ from components.security_group import RuleArgs, SecurityGroup, SecurityGroupArgs
 from components.server import BootVolumeArgs, PortArgs, Server, ServerArgs, VolumeAttachmentArgs
 from components.stackfile.loader import StackSpec
 from components.stackfile.values import Ref, Secret, Template, reveal
-from components.volume import Volume, VolumeArgs
+from components.volume import Volume, VolumeArgs, cinder_volume
 from userdata import Part, UserDataSpec
 
 TOKEN = "openstack-stacks:index:Stack"
@@ -259,8 +259,8 @@ class Stack(pulumi.ComponentResource):
             else:
                 vol_name = f"{member}-{v['name_suffix']}"
                 aliases = [pulumi.Alias(name=f"{old}-{v['name_suffix']}") for old in old_members]
-                volume = Volume(vol_name, self._volume_args(vol_name, {**v, "name": None}),
-                                self._child(v, extra_aliases=aliases))
+                volume = cinder_volume(vol_name, self._volume_args(vol_name, {**v, "name": None}),
+                                       self._child(v, extra_aliases=aliases))
                 attachments.append(VolumeAttachmentArgs(volume=volume, name=v["name_suffix"]))
         admin_pass, _ = reveal(d["admin_pass"])
         metadata, meta_secret = reveal(d["metadata"])

@@ -265,3 +265,14 @@ def test_structured_deployments_deliver_their_data_with_inputs_filled_in():
     mime = plan.user_data["server"].mime.decode()
     assert '"config_value_foo": "fooooo"' in mime and '"config_value_bar": "barmy"' in mime
     assert any("no in-image hook applies it" in n for n in plan.notes)
+
+
+def test_nested_template_parameter_from_a_parent_resource_is_that_resource():
+    # kollanode.yaml's fixed_network_id / fixed_subnet_id are get_resource values of the parent template:
+    # the nested ports must use those resources' IDs (they once went through str() of an Output).
+    plan = render(KOLLA / "dev/heat/kollacluster.yaml", KOLLA_PARAMS)
+    ids = {r["name"]: r["id"] for r in plan.resources if r["custom"]}
+    for member in ("kolla_nodes-0", "kolla_nodes-1"):
+        port = plan.get(f"{member}-kolla_node_eth0", PORT)["inputs"]
+        assert port["networkId"] == ids["fixed_network"]
+        assert port["fixedIps"] == [{"subnetId": ids["fixed_subnet"]}]

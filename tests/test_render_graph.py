@@ -44,8 +44,12 @@ def test_every_component_has_its_type_token_and_parent() -> None:
             parent = by_urn[r["parent"]]
             assert parent["type"].startswith("openstack-stacks:index:"), r["name"]
     tokens = {r["type"] for r in plan.resources if not r["custom"]}
+    tokens |= {r["type"] for r in render("stacks/app-db.yaml").resources if not r["custom"]}
     assert {"openstack-stacks:index:Stack", "openstack-stacks:index:Server", "openstack-stacks:index:Network",
             "openstack-stacks:index:SecurityGroup", "openstack-stacks:index:Volume"} <= tokens
+    # A member's own volume (web-0-data) is the stack's child, not its server's: it outlives the server.
+    inline = plan.get("web-0-data", "openstack:blockstorage/volume:Volume")
+    assert by_urn[inline["parent"]]["type"] == "openstack-stacks:index:Stack"
 
 
 def test_instance_uses_explicit_ports_and_no_security_groups() -> None:

@@ -26,6 +26,16 @@ class Parameter:
     secret: bool
 
 
+def _has_output(value: Any) -> bool:
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, dict):
+        return any(_has_output(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_has_output(v) for v in value)
+    return False
+
+
 def _coerce(kind: str, value: Any, fail: Any) -> Any:
     if kind == "string":
         return value if isinstance(value, str) else json.dumps(value) if isinstance(value, (dict, list)) else str(value)
@@ -152,11 +162,18 @@ def resolve_parameters(declared: dict[str, Any], given: dict[str, Any], *, fmt: 
             raw = spec[default_key]
         else:
             raise fail("a value is required (no default)")
-        value = _coerce(ptype, raw, fail)
-        for kind, arg, desc in constraints:
-            reason = check_constraint(kind, arg, value, ptype)
-            if reason:
-                shown = "(hidden)" if secret else repr(value)
-                raise fail(f"{shown} {desc or reason}")
+        def checked(raw: Any, ptype: str = ptype, constraints: list = constraints, secret: bool = secret,
+                    fail: Any = fail) -> Any:
+            value = _coerce(ptype, raw, fail)
+            for kind, arg, desc in constraints:
+                reason = check_constraint(kind, arg, value, ptype)
+                if reason:
+                    shown = "(hidden)" if secret else repr(value)
+                    raise fail(f"{shown} {desc or reason}")
+            return value
+
+        # A nested template's parameter can be another resource's attribute (known only after it exists):
+        # coerce and check it when it is known, never through str() of the Output.
+        value = pulumi.Output.from_input(raw).apply(checked) if _has_output(raw) else checked(raw)
         out[name] = Parameter(name, ptype, pulumi.Output.secret(value) if secret else value, secret)
     return out
