@@ -3,7 +3,9 @@
 For N servers (each with a port, a data volume and Heat-style user data) it measures, each in a fresh
 process: the stack built by the components from a stack file, and the same leaf resources registered
 directly with pulumi-openstack by a hand-written program (same user data builder, same offline cloud,
-same recording monitor). Prints wall time, peak RSS and their ratio, and user-data build time per server.
+same recording monitor), and that program again with each server's resources under one bare
+ComponentResource ("wrapped": the SDK's own price of a component per server). Prints wall time, peak RSS
+and their ratios, and user-data build time per server.
 
     python bench/bench_render.py [--sizes 10 100 1000] [--repeat 3]
 """
@@ -50,8 +52,12 @@ servers:
     return path
 
 
-def direct_program(count: int) -> None:
-    """The same leaf resources, registered directly (no components)."""
+def direct_program(count: int, wrapped: bool = False) -> None:
+    """The same leaf resources, registered directly (no components).
+
+    `wrapped`: each server's port, instance and attachment under one bare ComponentResource (what any
+    component-per-server design costs in the SDK, without our code).
+    """
     import pulumi
     import pulumi_openstack as openstack
 
@@ -73,17 +79,21 @@ def direct_program(count: int) -> None:
         name = f"vm-{i}"
         vol = openstack.blockstorage.Volume(f"{name}-data", name=f"{name}-data", size=10,
                                             opts=pulumi.ResourceOptions(protect=True))
+        parent = pulumi.ComponentResource("bench:index:Server", name) if wrapped else None
         port = openstack.networking.Port(f"{name}-port0", name=f"{name}-port0", network_id=net.id,
                                          fixed_ips=[openstack.networking.PortFixedIpArgs(subnet_id=sub.id)],
                                          security_group_ids=[sg.id], admin_state_up=True,
-                                         opts=pulumi.ResourceOptions(depends_on=[sub, rif]))
+                                         opts=pulumi.ResourceOptions(depends_on=[sub, rif], parent=parent))
         script = SCRIPT.replace("\\n", "\n").replace("%index%", str(i))
         user_data = build_user_data(UserDataSpec(script=script), name).user_data
         inst = openstack.compute.Instance(name, name=name, flavor_name="m1.small", image_name="debian-12",
                                           networks=[openstack.compute.InstanceNetworkArgs(port=port.id)],
-                                          user_data=user_data, opts=pulumi.ResourceOptions(depends_on=[sub, rif]))
+                                          user_data=user_data,
+                                          opts=pulumi.ResourceOptions(depends_on=[sub, rif], parent=parent))
         openstack.compute.VolumeAttach(f"{name}-data-attach", instance_id=inst.id, volume_id=vol.id,
-                                       opts=pulumi.ResourceOptions(delete_before_replace=True))
+                                       opts=pulumi.ResourceOptions(delete_before_replace=True, parent=parent))
+        if parent is not None:
+            parent.register_outputs({"id": inst.id})
 
 
 def measure_child(mode: str, count: int, workdir: str) -> dict:
@@ -94,7 +104,7 @@ def measure_child(mode: str, count: int, workdir: str) -> dict:
     if mode == "components":
         plan = render(stack_file(count, Path(workdir)))
     else:
-        plan = run_program(lambda: direct_program(count), source=f"direct-{count}")
+        plan = run_program(lambda: direct_program(count, wrapped=mode == "wrapped"), source=f"{mode}-{count}")
     elapsed = time.perf_counter() - start
     custom = sum(1 for r in plan.resources if r["custom"])
     return {"mode": mode, "count": count, "seconds": elapsed, "resources": custom,
@@ -133,16 +143,16 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory() as workdir:
         print(f"{'servers':>8} {'resources':>9} {'components s':>13} {'direct s':>9} {'time x':>7} "
-              f"{'comp MB':>8} {'direct MB':>9} {'mem x':>6}")
+              f"{'comp MB':>8} {'direct MB':>9} {'mem x':>6} {'wrapped s':>10} {'wrapped x':>10}", flush=True)
         for count in args.sizes:
-            comp = [run("components", count, workdir) for _ in range(args.repeat)]
-            direct = [run("direct", count, workdir) for _ in range(args.repeat)]
-            ct = statistics.median(r["seconds"] for r in comp)
-            dt = statistics.median(r["seconds"] for r in direct)
-            cm = max(r["peak_rss_mb"] for r in comp)
-            dm = max(r["peak_rss_mb"] for r in direct)
-            print(f"{count:>8} {comp[0]['resources']:>9} {ct:>13.2f} {dt:>9.2f} {ct / dt:>7.2f} "
-                  f"{cm:>8.0f} {dm:>9.0f} {cm / dm:>6.2f}", flush=True)
+            runs = {mode: [run(mode, count, workdir) for _ in range(args.repeat)]
+                    for mode in ("components", "direct", "wrapped")}
+            t = {mode: statistics.median(r["seconds"] for r in rs) for mode, rs in runs.items()}
+            m = {mode: max(r["peak_rss_mb"] for r in rs) for mode, rs in runs.items()}
+            print(f"{count:>8} {runs['components'][0]['resources']:>9} {t['components']:>13.2f} "
+                  f"{t['direct']:>9.2f} {t['components'] / t['direct']:>7.2f} {m['components']:>8.0f} "
+                  f"{m['direct']:>9.0f} {m['components'] / m['direct']:>6.2f} {t['wrapped']:>10.2f} "
+                  f"{t['wrapped'] / t['direct']:>10.2f}", flush=True)
     print(f"user data: {user_data_per_server():.3f} ms per server (HEAT_CFNTOOLS, build_user_data)")
 
 
