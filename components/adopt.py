@@ -67,9 +67,11 @@ NOT_IN_CLOUD = {
 }
 # Values Heat generated and kept in its own database: the program cannot know them.
 HEAT_GENERATED = {
-    "OS::Heat::RandomString": "its value lives in Heat's database only; the program generates a new one, so "
-                              "user data or passwords that embed it will differ (pass the old value as a "
-                              "parameter)",
+    "OS::Heat::RandomString": "its value lives in Heat's database, not in the resource list; the program's "
+                              "random:index/randomPassword:RandomPassword of the same name would generate a new "
+                              "one. Read it (`openstack stack resource show STACK NAME -c attributes`) and add "
+                              "an entry with type random:index/randomPassword:RandomPassword, that name and "
+                              "the value as its id (the random provider imports a password by value)",
 }
 DONE_STATES = ("CREATE_COMPLETE", "UPDATE_COMPLETE", "RESUME_COMPLETE", "CHECK_COMPLETE", "SNAPSHOT_COMPLETE",
                "ADOPT_COMPLETE", "IMPORT_COMPLETE")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import json
 import uuid
 from typing import Any
 
@@ -50,6 +51,7 @@ class _Subnet:
             last = self.net.broadcast_address - 1 if self.net.version == 4 else self.net.network_address + 0xFFFF
             self.ranges = [(first, last)]
         self.used: set[str] = {self.gateway} if self.gateway else set()
+        self.cursor: tuple[int, Any] = (0, None)
 
     def take(self, address: str | None, owner: str) -> str:
         if address:
@@ -61,11 +63,14 @@ class _Subnet:
                                  "(gateway or another port)", resource=owner, field="fixed_ip")
             self.used.add(str(ip))
             return str(ip)
-        for start, end in self.ranges:
-            ip = start
+        # Lowest free address: nothing is ever released, so the search resumes where the last one ended.
+        for index in range(self.cursor[0], len(self.ranges)):
+            start, end = self.ranges[index]
+            ip = self.cursor[1] if index == self.cursor[0] and self.cursor[1] is not None else start
             while ip <= end:
                 if str(ip) not in self.used:
                     self.used.add(str(ip))
+                    self.cursor = (index, ip + 1)
                     return str(ip)
                 ip += 1
         raise StackError(f"subnet {self.net} has no free address left", resource=owner)
@@ -128,13 +133,46 @@ class OfflineCloud(pulumi.runtime.Mocks):
                 if subnet_id is None or subnet_id not in self.subnets:
                     if item.get("ipAddress"):
                         fixed.append({"subnetId": subnet_id or "", "ipAddress": item["ipAddress"]})
-                    continue
+                        continue
+                    subnet_id = self._existing_subnet(subnet_id, str(inputs.get("networkId")))
                 address = self.subnets[subnet_id].take(item.get("ipAddress"), name)
                 fixed.append({"subnetId": subnet_id, "ipAddress": address})
         self.port_ips[rid] = [f["ipAddress"] for f in fixed]
         mac = "fa:16:3e:" + ":".join(hashlib.sha256(rid.encode()).hexdigest()[i:i + 2] for i in (0, 2, 4))
         return {"fixedIps": fixed, "allFixedIps": [f["ipAddress"] for f in fixed], "macAddress": mac,
                 "portSecurityEnabled": inputs.get("portSecurityEnabled", True)}
+
+    def _existing_subnet(self, subnet_id: str | None, network_id: str) -> str:
+        """A subnet of a network that exists outside the stack (looked up by name or given by ID).
+
+        Its range is made up, 172.16.0.0/12 split by a hash of the ID, so that ports on it get addresses
+        (as a real cloud would give them) instead of none.
+        """
+        subnet_id = subnet_id or stable_id("subnet-of", network_id)
+        if subnet_id not in self.subnets:
+            h = hashlib.sha256(subnet_id.encode()).digest()
+            cidr = f"172.{16 + h[0] % 16}.{h[1]}.0/24"
+            self.subnets[subnet_id] = _Subnet(subnet_id, {"networkId": network_id, "cidr": cidr})
+            self.network_subnets.setdefault(network_id, []).append(subnet_id)
+        return subnet_id
+
+    def _randompassword(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A deterministic stand-in for the random provider's `result`, from the same alphabet and minimums."""
+        import random as stdlib_random
+        import string
+
+        seed = int(hashlib.sha256(json.dumps([name, inputs], sort_keys=True).encode()).hexdigest(), 16)
+        rng = stdlib_random.Random(seed)
+        sets = {"Lower": string.ascii_lowercase if inputs.get("lower", True) else "",
+                "Upper": string.ascii_uppercase if inputs.get("upper", True) else "",
+                "Numeric": string.digits if inputs.get("numeric", True) else "",
+                "Special": (inputs.get("overrideSpecial") or "!@#$%&*()-_=+[]{}<>:?")
+                if inputs.get("special", True) else ""}
+        chars = [rng.choice(sets[k]) for k in sets for _ in range(int(inputs.get(f"min{k}") or 0)) if sets[k]]
+        alphabet = "".join(sets.values())
+        chars += [rng.choice(alphabet) for _ in range(int(inputs.get("length") or 16) - len(chars))]
+        rng.shuffle(chars)
+        return {"result": "".join(chars), "bcryptHash": ""}
 
     def _floatingip(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         return {"address": inputs.get("address") or str(next(self.floating))}

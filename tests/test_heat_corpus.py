@@ -57,6 +57,9 @@ RENDERS = [
      {"key_name": "ops", "image": "win2012", "flavor": "m1.large", "puppet_master_server": "puppet.example.com",
       "puppet_master_server_ip_address": "10.0.0.5", "public_network_id": "public", "private_network_id": "private"},
      {INSTANCE: 1, PORT: 1, FIP: 1}),
+    ("hot/software-config/example-templates/wordpress/WordPress_software-config_2-instances.yaml",
+     {"key_name": "ops", "image": "fedora", "flavor": "m1.small"},
+     {INSTANCE: 2, PORT: 2, "random:index/randomPassword:RandomPassword": 2}),
     ("hot/asg_of_servers.yaml", {"key_name": "ops", "image": "cirros", "flavor": "m1.tiny", "network": "private"},
      {INSTANCE: 3, PORT: 3}),
     ("openshift-origin/F19/hot-template/openshift/openshift.yaml",
@@ -67,9 +70,6 @@ UNSUPPORTED = [
     ("cfn/F17/getting_started.template", {"KeyName": "ops"}, "does not start with '#!'"),
     ("hot/server_with_encrpyted_volume.yaml", {"key_name": "ops", "image_id": "fedora", "instance_type": "m1"},
      "resource type 'OS::Cinder::VolumeType' is not supported"),
-    ("hot/software-config/example-templates/wordpress/WordPress_software-config_2-instances.yaml",
-     {"key_name": "ops", "image": "fedora", "flavor": "m1.small"},
-     "resource type 'OS::Heat::RandomString' is not supported"),
 ]
 
 
@@ -276,3 +276,20 @@ def test_nested_template_parameter_from_a_parent_resource_is_that_resource():
         port = plan.get(f"{member}-kolla_node_eth0", PORT)["inputs"]
         assert port["networkId"] == ids["fixed_network"]
         assert port["fixedIps"] == [{"subnetId": ids["fixed_subnet"]}]
+
+
+def test_random_strings_are_secrets_shared_by_the_servers_that_use_them():
+    plan = render(HT / "hot/software-config/example-templates/wordpress/WordPress_software-config_2-instances.yaml",
+                  {"key_name": "ops", "image": "fedora", "flavor": "m1.small"})
+    passwords = {r["name"]: r for r in plan.resources if r["type"] == "random:index/randomPassword:RandomPassword"}
+    assert set(passwords) == {"db_password", "db_root_password"}
+    # Heat's default: 32 characters of letters and digits.
+    assert passwords["db_password"]["inputs"] == {
+        "length": 32, "lower": True, "upper": True, "numeric": True, "special": False,
+        "minLower": 0, "minUpper": 0, "minNumeric": 0, "minSpecial": 0}
+    db, web = plan.user_data["dbserver_instance"], plan.user_data["webserver_instance"]
+    assert db.secret and web.secret  # the user data carries the generated password
+    db_line = next(line for line in db.mime.decode().splitlines() if line.startswith("export db_password="))
+    web_line = next(line for line in web.mime.decode().splitlines() if line.startswith("export db_password="))
+    assert db_line == web_line and len(db_line.split("=", 1)[1]) == 32
+    assert plan.outputs["WebsiteURL"].startswith("http://172.")

@@ -276,3 +276,29 @@ def test_hot_2013_keeps_cfn_join_until_2014_10_16(tmp_path):
     assert render(write(tmp_path, text.format(version="2013-05-23"))).outputs["x"] == "a-b"
     with pytest.raises(StackError, match="function 'Fn::Join' is not supported in heat_template_version 2014-10-16"):
         render(write(tmp_path, text.format(version="2014-10-16")))
+
+
+def test_random_string_rules_and_salt_and_clear_error(tmp_path):
+    ok = write(tmp_path, """\
+        heat_template_version: 2016-10-14
+        resources:
+          token:
+            type: OS::Heat::RandomString
+            properties:
+              length: 12
+              salt: "1"
+              character_classes: [{class: digits, min: 2}, {class: lowercase, min: 2}]
+        outputs:
+          token: {value: {get_attr: [token, value]}}
+          same: {value: {get_resource: token}}
+        """)
+    plan = render(ok)
+    inputs = plan.get("token", "random:index/randomPassword:RandomPassword")["inputs"]
+    assert inputs["length"] == 12 and inputs["keepers"] == {"salt": "1"}
+    assert inputs["minNumeric"] == 2 and inputs["minLower"] == 2 and inputs["upper"] is False
+    assert plan.outputs["token"] == plan.outputs["same"] and set(plan.outputs["token"]) == {"secret"}
+    bad = write(tmp_path, ok.read_text().replace("class: digits", "class: emoji"), "bad.yaml")
+    with pytest.raises(StackError) as info:
+        render(bad)
+    assert "bad.yaml" in str(info.value) and "token" in str(info.value)
+    assert "unknown character class 'emoji'" in str(info.value)
