@@ -17,6 +17,7 @@ from components.errors import StackError
 KEYPAIR = "openstack:compute/keypair:Keypair"
 PORT = "openstack:networking/port:Port"
 SUBNET = "openstack:networking/subnet:Subnet"
+INTERFACE_ATTACH = "openstack:compute/interfaceAttach:InterfaceAttach"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,16 +51,18 @@ def boot_inputs(plan: Any, server: str) -> dict[str, Any]:
                 key = pair["inputs"].get("publicKey")
                 if isinstance(key, str):
                     keys[key_name] = key
-    return {"metadata": metadata, "public_keys": keys or None, "ports": _ports(plan, inputs)}
+    return {"metadata": metadata, "public_keys": keys or None,
+            "ports": _ports(plan, inputs, instance["id"] if instance else None)}
 
 
-def _ports(plan: Any, inputs: dict[str, Any]) -> list[list[str]] | None:
-    """Each port of the instance with its fixed addresses in CIDR form (ports in `networks` order).
+def _ports(plan: Any, inputs: dict[str, Any], instance_id: str | None) -> list[list[str] | None] | None:
+    """Each port of the instance with its fixed addresses in CIDR form (ports in `networks` order), then
+    None for each port attached to the running server (hotplug: no entry in the config drive).
 
     Only addresses the stack fixes are known offline; other ports get no address (DHCP on a cloud).
     """
     by_id = {r["id"]: r for r in plan.resources if r.get("id")}
-    ports: list[list[str]] = []
+    ports: list[list[str] | None] = []
     for entry in inputs.get("networks") or []:
         port = by_id.get(entry.get("port")) if isinstance(entry, dict) else None
         if port is None or port["type"] != PORT:
@@ -72,7 +75,9 @@ def _ports(plan: Any, inputs: dict[str, Any]) -> list[list[str]] | None:
             if isinstance(fixed.get("ipAddress"), str) and isinstance(cidr, str):
                 addresses.append(f"{fixed['ipAddress']}/{cidr.split('/')[1]}")
         ports.append(addresses)
-    return ports or None
+    hotplugged: list[list[str] | None] = [None for r in plan.resources if r["type"] == INTERFACE_ATTACH
+                                          and instance_id and r["inputs"].get("instanceId") == instance_id]
+    return (ports + hotplugged) or None
 
 
 def main(argv: list[str]) -> int:

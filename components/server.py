@@ -38,6 +38,9 @@ class PortArgs:
     # NIC later updates nothing on the instance, where a new boot NIC (Instance.networks, ForceNew)
     # replaces it (terraform-provider-openstack#156, #1510). Cloud-init configures only boot NICs.
     hotplug: bool = False
+    # A NIC without any address (e.g. Kolla's neutron_external_interface). Only as a hotplug NIC: through
+    # Instance.networks a no_fixed_ip port replaces the server on every update (pulumi-openstack#891).
+    no_fixed_ip: bool = False
 
 
 @dataclass
@@ -193,8 +196,15 @@ class Server(pulumi.ComponentResource):
                 resource=name,
                 field=f"ports[{index}]",
             )
+        if port.no_fixed_ip and not port.hotplug:
+            raise StackError("a port without an address must be a hotplug NIC: through Instance.networks it "
+                             "would replace the server on every update (pulumi/pulumi-openstack#891)",
+                             resource=name, field=f"ports[{index}].no_fixed_ip")
+        if port.no_fixed_ip and port.fixed_ip is not None:
+            raise StackError("no_fixed_ip and fixed_ip exclude each other", resource=name,
+                             field=f"ports[{index}].no_fixed_ip")
         fixed_ips = None
-        if subnet_id is not None or port.fixed_ip is not None:
+        if not port.no_fixed_ip and (subnet_id is not None or port.fixed_ip is not None):
             fixed_ips = [openstack.networking.PortFixedIpArgs(subnet_id=subnet_id, ip_address=port.fixed_ip)]
         created = openstack.networking.Port(
             f"{name}-{suffix}",
@@ -206,6 +216,7 @@ class Server(pulumi.ComponentResource):
                 openstack.networking.PortAllowedAddressPairArgs(ip_address=ip) for ip in port.allowed_address_pairs
             ]
             or None,
+            no_fixed_ip=True if port.no_fixed_ip else None,
             port_security_enabled=False if not port.port_security else None,
             no_security_groups=True if not port.port_security else None,
             admin_state_up=True,

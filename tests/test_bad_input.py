@@ -185,3 +185,20 @@ def test_hotplug_port_is_attached_not_booted(render, write_stack) -> None:
     attach = plan.get("vm-extra-attach", "openstack:compute/interfaceAttach:InterfaceAttach")
     assert [n["port"] for n in instance["inputs"]["networks"]] == [plan.get("vm-port0", extra["type"])["id"]]
     assert attach["inputs"] == {"instanceId": instance["id"], "portId": extra["id"]}
+
+
+def test_port_without_address_must_be_hotplug() -> None:
+    """pulumi/pulumi-openstack#891: a no_fixed_ip port through Instance.networks replaces the server forever."""
+    from components.offline import run_program
+    from components.server import PortArgs, Server, ServerArgs
+
+    def program(hotplug: bool) -> None:
+        Server("vm", ServerArgs(flavor="m1.small", image="debian-12", ports=[
+            PortArgs(network="net-id"), PortArgs(network="ext-id", no_fixed_ip=True, hotplug=hotplug,
+                                                 port_security=False, name="ext")]))
+
+    with pytest.raises(StackError) as info:
+        run_program(lambda: program(False), source="api")
+    assert "pulumi/pulumi-openstack#891" in str(info.value) and info.value.field == "ports[1].no_fixed_ip"
+    plan = run_program(lambda: program(True), source="api")
+    assert plan.get("vm-ext", "openstack:networking/port:Port")["inputs"]["noFixedIp"] is True

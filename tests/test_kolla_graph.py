@@ -57,9 +57,13 @@ def ports_by_id(plan) -> dict[str, dict]:
 
 
 def node_ports(plan) -> dict[str, list[dict]]:
-    """Instance name -> its ports in NIC order."""
+    """Instance name -> its ports in NIC order: boot NICs, then NICs attached to the running server."""
     ports = ports_by_id(plan)
-    return {i["name"]: [ports[n["port"]] for n in i["inputs"]["networks"]] for i in plan.by_type(INSTANCE)}
+    attached: dict[str, list[dict]] = {}
+    for a in plan.by_type("openstack:compute/interfaceAttach:InterfaceAttach"):
+        attached.setdefault(a["inputs"]["instanceId"], []).append(ports[a["inputs"]["portId"]])
+    return {i["name"]: [ports[n["port"]] for n in i["inputs"]["networks"]] + attached.get(i["id"], [])
+            for i in plan.by_type(INSTANCE)}
 
 
 def written_files(plan, server: str) -> dict[str, dict]:
@@ -122,9 +126,11 @@ def test_external_ports_have_port_security_off_and_no_security_groups(ha) -> Non
             assert ports[1]["name"] == f"{name}-ext"
             assert ext["portSecurityEnabled"] is False and ext["noSecurityGroups"] is True
             assert "securityGroupIds" not in ext and "allowedAddressPairs" not in ext
-            # pulumi/pulumi-openstack#891: never no_fixed_ip through Instance.networks; the address on the
-            # DHCP-less subnet is one the guest removes (kolla-node-prepare.sh).
-            assert "noFixedIp" not in ext and ext["fixedIps"][0]["subnetId"] == ext_subnet["id"]
+            # No address at all, and (pulumi/pulumi-openstack#891) never through Instance.networks: the
+            # port is attached to the running server.
+            assert ext["noFixedIp"] is True and "fixedIps" not in ext
+            instance = ha.get(name, INSTANCE)
+            assert ports[1]["id"] not in [n["port"] for n in instance["inputs"]["networks"]]
 
 
 def test_vrrp_rule_between_controllers_only(ha) -> None:
@@ -234,7 +240,7 @@ def test_aio_is_one_node_with_its_own_floating_ip_and_no_vip(aio) -> None:
     assert not [p for p in aio.by_type(PORT) if p["inputs"].get("allowedAddressPairs")]
     assert "kolla-vrrp" not in {g["name"] for g in aio.by_type(SECGROUP)}
     mgmt, ext = node_ports(aio)["kolla-aio"]
-    assert ext["inputs"]["portSecurityEnabled"] is False
+    assert ext["inputs"]["portSecurityEnabled"] is False and ext["inputs"]["noFixedIp"] is True
     assert [a["inputs"]["portId"] for a in aio.by_type(FIPA)] == [mgmt["id"]]
     files = written_files(aio, "kolla-aio")
     settings = yaml.safe_load(files["/etc/kolla/globals.yml"]["content"])

@@ -36,7 +36,7 @@ class Node:
     name: str
     role: str
     mgmt_ip: str
-    ext_ip: str | None
+    ext_nic: bool  # a second NIC for neutron_external_interface (no address)
     data_volume: int | None
 
     @property
@@ -95,8 +95,7 @@ def plan_addresses(config: KollaConfig) -> AddressPlan:
         if ip >= pool_start:
             raise _fail(config, f"{mgmt} has no room for {name} below the DHCP pool ({pool_start}-): use a larger "
                         "subnet or fewer nodes", "network.mgmt_cidr")
-        ext_ip = str(ext.network_address + 10 + ext_index) if ext_index is not None else None
-        nodes.append(Node(name, role, str(ip), ext_ip, volume))
+        nodes.append(Node(name, role, str(ip), ext_index is not None, volume))
 
     lvm = bool(config.enabled.get("cinder")) and config.cinder_backend == "lvm"
     if config.aio:

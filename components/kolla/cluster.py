@@ -236,11 +236,12 @@ class KollaCluster(pulumi.ComponentResource):
         ports = [PortArgs(network=self.mgmt, subnet=SUBNET, fixed_ip=node.mgmt_ip, security_groups=groups,
                           allowed_address_pairs=pairs, name="mgmt",
                           floating_ip=config.external_network if node.role == "deploy" else None)]
-        if node.ext_ip is not None:
+        if node.ext_nic:
             # Port security off and no security groups, so the nested cloud's routers and floating IPs pass.
-            # A fixed IP on the DHCP-less subnet (the guest removes it) instead of no_fixed_ip, which
-            # replaces the server on every update (pulumi/pulumi-openstack#891).
-            ports.append(PortArgs(network=self.ext, subnet=SUBNET, fixed_ip=node.ext_ip, port_security=False,
+            # No address (Neutron takes the NIC into br-ex). Attached to the running server, not given at
+            # boot: a no_fixed_ip port in Instance.networks replaces the server on every update
+            # (pulumi/pulumi-openstack#891); node-prepare waits for the NIC to appear.
+            ports.append(PortArgs(network=self.ext, no_fixed_ip=True, hotplug=True, port_security=False,
                                   name="ext"))
         volume = self.volumes.get(node.name)
         return Server(node.name, ServerArgs(

@@ -61,7 +61,7 @@ def _file(path: str, content: str, permissions: str = "0644") -> dict:
 def node_env(node: Node, volume_id: str | None) -> str:
     """`/etc/kolla-node/node.env` for kolla-node-prepare.sh."""
     return (f"KOLLA_ROLE={node.role}\nKOLLA_MGMT_IP={node.mgmt_ip}\n"
-            f"KOLLA_EXT_NIC={'yes' if node.ext_ip else 'no'}\nKOLLA_LVM_VOLUME_ID={volume_id or ''}\n")
+            f"KOLLA_EXT_NIC={'yes' if node.ext_nic else 'no'}\nKOLLA_LVM_VOLUME_ID={volume_id or ''}\n")
 
 
 @dataclass(frozen=True)

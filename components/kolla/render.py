@@ -120,7 +120,7 @@ def _host_line(config: KollaConfig, node: Node, address: str) -> str:
         login = f"ansible_user={config.image_user}"
     line = f"{node.name} ansible_host={address} {login} ansible_become=true"
     line += f" network_interface={config.network_interface}"
-    if node.ext_ip is not None:
+    if node.ext_nic:
         line += f" neutron_external_interface={config.neutron_external_interface}"
     return line
 

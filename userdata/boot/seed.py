@@ -68,6 +68,7 @@ class Nic:
     name: str
     mac: str
     addresses: tuple[str, ...] = ()
+    listed: bool = True  # False: attached to the running server, so not in the config drive's network_data
 
 
 def mac_address(server: str, index: int = 0) -> str:
@@ -76,9 +77,13 @@ def mac_address(server: str, index: int = 0) -> str:
     return "fa:16:3e:" + ":".join(f"{b:02x}" for b in uuid.UUID(instance_uuid(key)).bytes[:3])
 
 
-def nics(server: str, ports: list[list[str]] | None = None) -> list[Nic]:
-    """The NICs for ``ports`` (each the port's fixed addresses, e.g. ["10.0.0.5/24"]); one NIC by default."""
-    return [Nic(f"eth{i}", mac_address(server, i), tuple(addresses))
+def nics(server: str, ports: list[list[str] | None] | None = None) -> list[Nic]:
+    """The NICs for ``ports`` (each the port's fixed addresses, e.g. ["10.0.0.5/24"]); one NIC by default.
+
+    ``None`` is a NIC attached after boot (compute.InterfaceAttach): present, without an address, and absent
+    from network_data.json as on a real instance.
+    """
+    return [Nic(f"eth{i}", mac_address(server, i), tuple(addresses or ()), listed=addresses is not None)
             for i, addresses in enumerate(ports or [[]])]
 
 
@@ -86,6 +91,8 @@ def network_data(server: str, ports: list[Nic] | None = None) -> dict:
     """The ports as Nova writes them: static IPv4 where the port has a fixed address, else DHCP."""
     links, networks = [], []
     for index, nic in enumerate(ports or nics(server)):
+        if not nic.listed:
+            continue
         links.append({"id": f"tap{index}", "type": "ovs", "ethernet_mac_address": nic.mac, "mtu": 1450,
                       "vif_id": instance_uuid(f"{server}/vif{index}")})
         network_id = instance_uuid(f"{server}/net{index}")

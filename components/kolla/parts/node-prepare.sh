@@ -22,12 +22,18 @@ echo "== $(date -u +%FT%TZ) preparing $(hostname) (role $KOLLA_ROLE)"
 command -v python3 >/dev/null || fail "python3 missing: ansible cannot manage this host"
 
 if [ "$KOLLA_EXT_NIC" = "yes" ]; then
-  nics=$(/usr/local/sbin/kolla-nics "$KOLLA_MGMT_IP" 2>&1) || fail "$nics"
-  eval "$nics"
+  # The external port is attached to the running server (compute.InterfaceAttach), so it can appear a little
+  # after first boot begins: wait for it.
+  for _ in $(seq 1 "${KOLLA_EXT_NIC_WAIT:-60}"); do
+    nics=$(/usr/local/sbin/kolla-nics "$KOLLA_MGMT_IP" 2>&1) || fail "$nics"
+    eval "$nics"
+    [ -n "$neutron_external_interface" ] && break
+    sleep 2
+  done
   ext="$neutron_external_interface"
   [ -n "$ext" ] || fail "no second NIC for neutron_external_interface (management NIC: $network_interface)"
-  # Nova describes the DHCP-less external subnet as static in network_data.json, so cloud-init may have put
-  # an address on it. Neutron takes this NIC into br-ex: it must be up with no address (kolla.md §7).
+  # The port has no address; flush anything a DHCP client or an old config may have put on the NIC.
+  # Neutron takes this NIC into br-ex: it must be up with no address (kolla.md §7).
   ip -4 addr flush dev "$ext" || fail "cannot flush the addresses of $ext"
   ip -6 addr flush dev "$ext" scope global || true
   ip link set dev "$ext" up || fail "cannot bring $ext up"
