@@ -251,6 +251,7 @@ class Stack(pulumi.ComponentResource):
                 security_groups=[self.security_groups[g] for g in p["security_groups"]],
                 allowed_address_pairs=p["allowed_address_pairs"], port_security=p["port_security"],
                 floating_ip=p["floating_ip"], name=p["name"], hotplug=p["hotplug"],
+                no_fixed_ip=p["no_fixed_ip"],
             ))
         attachments = []
         for v in d["volumes"]:

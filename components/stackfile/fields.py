@@ -91,6 +91,7 @@ PORT = {
     "floating_ip": Field(str),
     "name": Field(str),
     "hotplug": Field(bool, default=False),
+    "no_fixed_ip": Field(bool, default=False),
 }
 PART = {
     "type": Field(str, required=True),
