@@ -90,28 +90,28 @@ def plan_addresses(config: KollaConfig) -> AddressPlan:
     base = config.name
     nodes: list[Node] = []
 
-    def add(name: str, role: str, offset: int, ext_index: int | None, volume: int | None) -> None:
+    def add(name: str, role: str, offset: int, ext_nic: bool, volume: int | None) -> None:
         ip = mgmt.network_address + offset
         if ip >= pool_start:
             raise _fail(config, f"{mgmt} has no room for {name} below the DHCP pool ({pool_start}-): use a larger "
                         "subnet or fewer nodes", "network.mgmt_cidr")
-        nodes.append(Node(name, role, str(ip), ext_index is not None, volume))
+        nodes.append(Node(name, role, str(ip), ext_nic, volume))
 
     lvm = bool(config.enabled.get("cinder")) and config.cinder_backend == "lvm"
     if config.aio:
-        add(f"{base}-aio", "aio", DEPLOY_OFFSET, 0, config.controllers.volume_size if lvm else None)
+        add(f"{base}-aio", "aio", DEPLOY_OFFSET, True, config.controllers.volume_size if lvm else None)
     else:
         if config.controllers.count > CONTROL_MAX:
             raise _fail(config, f"at most {CONTROL_MAX} controllers", "controllers.count")
         if config.storage.count > STORAGE_MAX:
             raise _fail(config, f"at most {STORAGE_MAX} storage nodes", "storage.count")
-        add(f"{base}-deploy", "deploy", DEPLOY_OFFSET, None, None)
+        add(f"{base}-deploy", "deploy", DEPLOY_OFFSET, False, None)
         for i in range(config.controllers.count):
-            add(f"{base}-control{i + 1:02d}", "controller", CONTROL_OFFSET + i, 1 + i, None)
+            add(f"{base}-control{i + 1:02d}", "controller", CONTROL_OFFSET + i, True, None)
         for i in range(config.storage.count):
-            add(f"{base}-storage{i + 1:02d}", "storage", STORAGE_OFFSET + i, None, config.storage.volume_size)
+            add(f"{base}-storage{i + 1:02d}", "storage", STORAGE_OFFSET + i, False, config.storage.volume_size)
         for i in range(config.computes.count):
-            add(f"{base}-compute{i + 1:02d}", "compute", COMPUTE_OFFSET + i, None, None)
+            add(f"{base}-compute{i + 1:02d}", "compute", COMPUTE_OFFSET + i, False, None)
     if config.aio:
         vip = nodes[0].mgmt_ip
     else:
