@@ -85,3 +85,14 @@ servers:
     message = str(info.value)
     assert "huge" in message and "65535" in message
     assert any(ch.isdigit() for ch in message.split("65535")[0])
+
+
+def test_render_leaves_the_sdk_as_it_found_it() -> None:
+    """The offline render skips the SDK's stack capture (the mocks discard it) only while it runs."""
+    import pulumi.runtime.resource as sdk
+
+    from components.offline import render
+
+    before = (sdk._get_stack_trace, os.environ.get("PULUMI_ERROR_OUTPUT_STRING"))
+    render("stacks/web.yaml")
+    assert (sdk._get_stack_trace, os.environ.get("PULUMI_ERROR_OUTPUT_STRING")) == before
