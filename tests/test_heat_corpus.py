@@ -30,6 +30,7 @@ RENDERS = [
     ("cfn/F17/WordPress_Single_Instance.template", {"KeyName": "ops"}, {INSTANCE: 1, PORT: 1}),
     ("cfn/F17/WordPress_Single_Instance.yaml", {"KeyName": "ops"}, {INSTANCE: 1, PORT: 1}),
     ("cfn/F17/WordPress_2_Instances.template", {"KeyName": "ops"}, {INSTANCE: 2, PORT: 2}),
+    ("cfn/F17/getting_started.template", {"KeyName": "ops"}, {INSTANCE: 1, PORT: 1}),
     ("cfn/F17/Rails_Single_Instance.template",
      {"KeyName": "ops", "DBUsername": "rails", "DBPassword": "Secr3tPw", "DBRootPassword": "R00tPass"},
      {INSTANCE: 1, PORT: 1, RULE: 2}),
@@ -67,7 +68,6 @@ RENDERS = [
      {INSTANCE: 2, PORT: 2, FIP: 2, "openstack:networking/router:Router": 1, RULE: 9}),
 ]
 UNSUPPORTED = [
-    ("cfn/F17/getting_started.template", {"KeyName": "ops"}, "does not start with '#!'"),
     ("hot/server_with_encrpyted_volume.yaml", {"key_name": "ops", "image_id": "fedora", "instance_type": "m1"},
      "resource type 'OS::Cinder::VolumeType' is not supported"),
 ]
@@ -293,3 +293,11 @@ def test_random_strings_are_secrets_shared_by_the_servers_that_use_them():
     web_line = next(line for line in web.mime.decode().splitlines() if line.startswith("export db_password="))
     assert db_line == web_line and len(db_line.split("=", 1)[1]) == 32
     assert plan.outputs["WebsiteURL"].startswith("http://172.")
+
+
+def test_user_data_that_is_no_script_is_sent_as_heat_sends_it_and_said_so():
+    # getting_started.template: UserData "80". Heat sends it; the instance's loguserdata reports exit 126.
+    plan = render(HT / "cfn/F17/getting_started.template", {"KeyName": "ops"})
+    parts = {p["filename"]: p for p in plan.user_data["MyInstance"].parts}
+    assert parts["cfn-userdata"]["size"] == 2
+    assert any("does not start with '#!'" in n and "exit 126" in n for n in plan.notes)

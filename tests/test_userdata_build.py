@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from userdata import Part, RenderedUserData, UserDataSpec, build_user_data
 
@@ -133,7 +134,8 @@ def test_merge_type_header_and_every_part_explicitly_typed() -> None:
 
 def test_instance_user_fills_cloud_config_and_boothook() -> None:
     with_user = _by_name(build_user_data(UserDataSpec(instance_user="ec2-user"), "s"))
-    assert "user: ec2-user\n" in with_user["cloud-config"]
+    assert "user: {name: ec2-user}\n" in with_user["cloud-config"]  # the string form is deprecated
+    assert yaml.safe_load(with_user["cloud-config"])["user"] == {"name": "ec2-user"}
     assert "INSTANCE_USER='ec2-user'\n" in with_user["boothook.sh"]
     without = _by_name(build_user_data(UserDataSpec(), "s"))
     assert "user:" not in without["cloud-config"]

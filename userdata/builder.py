@@ -69,7 +69,7 @@ def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
     for number, part in enumerate(user, start=len(head) + 2):
         _check_user_part(part, _label(part, number), server, custom_handler)
     if spec.format == "HEAT_CFNTOOLS":
-        if spec.script:
+        if spec.script and spec.require_shebang:
             checks.check_shebang(spec.script, server=server, part="'cfn-userdata' (script)")
         parts = [*head, heat_parts.cfn_userdata(spec.script), *user, heat_parts.loguserdata(),
                  *heat_parts.cfn_init_data(spec.metadata, server),

@@ -38,6 +38,9 @@ class UserDataSpec:
     instance_user: str | None = None
     metadata_server_url: str | None = None
     compress: str = "auto"
+    # HEAT_CFNTOOLS only: refuse a `script` that is no script (no "#!"). Heat sends it anyway and the
+    # instance's loguserdata reports it as failed (exit 126); template front-ends turn this off for parity.
+    require_shebang: bool = True
 
     def __post_init__(self) -> None:
         if not isinstance(self.parts, tuple):

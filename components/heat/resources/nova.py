@@ -20,7 +20,7 @@ DEFAULT_NETWORK = "private"
 DEFAULT_EXTERNAL = "public"
 
 
-def user_data_spec(user_data: Any, fmt: str, metadata: Any, instance_user: str | None) -> Any:
+def user_data_spec(user_data: Any, fmt: str, metadata: Any, instance_user: str | None, server: str) -> Any:
     """The UserDataSpec Heat's `build_userdata` would produce (an Output when inputs are Outputs)."""
     def make(value: Any, meta: Any) -> UserDataSpec:
         meta = meta or None
@@ -32,8 +32,14 @@ def user_data_spec(user_data: Any, fmt: str, metadata: Any, instance_user: str |
                 (text_part(str(value)),) if value else ())
             return UserDataSpec(format="SOFTWARE_CONFIG", parts=parts, metadata=meta)
         text = value.text() if isinstance(value, ConfigValue) else value
-        return UserDataSpec(format="HEAT_CFNTOOLS", script=str(text) if text else None, metadata=meta,
-                            instance_user=instance_user)
+        script = str(text) if text else None
+        if script and not script.startswith("#!"):
+            # Heat sends it all the same; the instance's loguserdata cannot execute it (exit 126).
+            report.note(f"server '{server}': its user data script does not start with '#!': it is sent as "
+                        "Heat sends it, and at first boot loguserdata reports it as failed (exit 126, no "
+                        "provision-finished)")
+        return UserDataSpec(format="HEAT_CFNTOOLS", script=script, metadata=meta, instance_user=instance_user,
+                            require_shebang=False)
 
     if user_data is None and not metadata:
         return None
@@ -95,7 +101,8 @@ class NovaServer(HeatResource):
             flavor=str(p["flavor"]), image=p["image"], ports=self.ports(), key_pair=p["key_name"],
             availability_zone=p["availability_zone"], config_drive=p["config_drive"],
             metadata={k: str(v) for k, v in (p["metadata"] or {}).items()}, admin_pass=p["admin_pass"],
-            user_data=user_data_spec(p["user_data"], str(p["user_data_format"]), metadata, self.instance_user),
+            user_data=user_data_spec(p["user_data"], str(p["user_data_format"]), metadata, self.instance_user,
+                                     self.logical),
             user_data_update_policy=str(p["user_data_update_policy"]), os_name=p["name"] or self.logical)
 
     def build(self) -> None:
@@ -183,7 +190,7 @@ class Ec2Instance(NovaServer):
         return ServerArgs(
             flavor=str(p["InstanceType"]), image=p["ImageId"], ports=ports, key_pair=p["KeyName"],
             availability_zone=p["AvailabilityZone"], metadata=tags,
-            user_data=user_data_spec(p["UserData"], "HEAT_CFNTOOLS", metadata, self.instance_user),
+            user_data=user_data_spec(p["UserData"], "HEAT_CFNTOOLS", metadata, self.instance_user, self.logical),
             os_name=self.logical)
 
 
