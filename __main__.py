@@ -7,7 +7,7 @@
 
 import pulumi
 
-from components.program import build
+from components.program import build, config_secret_parameters
 
 config = pulumi.Config()
 parameters = config.get_object("parameters") or {}
@@ -15,6 +15,7 @@ env_files = config.get_object("environment") or []
 if isinstance(env_files, str):
     env_files = [env_files]
 
-outputs = build(config.get("stackFile") or "stacks/web.yaml", parameters, env_files=env_files)
+outputs = build(config.get("stackFile") or "stacks/web.yaml", parameters, env_files=env_files,
+                secret_parameters=config_secret_parameters())
 for key, value in outputs.items():
     pulumi.export(key, value)

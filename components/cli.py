@@ -36,6 +36,9 @@ def _render_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("file", help="stack file, HOT or CFN template")
     parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("-s", "--secret-parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="a parameter given as a secret (like `pulumi config set --path parameters.NAME "
+                             "--secret`): secret whatever the file declares")
     parser.add_argument("-e", "--environment", action="append", default=[], metavar="ENV_FILE",
                         help="Heat environment file (parameters, parameter_defaults, resource_registry)")
     parser.add_argument("--stack", default="dev", help="Pulumi stack name used in URNs (default: dev)")
@@ -48,7 +51,8 @@ def render_main(argv: list[str]) -> int:
     args = _render_parser().parse_args(argv)
     from components.offline import render
 
-    plan = render(args.file, parse_parameters(args.parameter), env_files=args.environment, stack=args.stack)
+    plan = render(args.file, parse_parameters(args.parameter), env_files=args.environment, stack=args.stack,
+                  secret_parameters=parse_parameters(args.secret_parameter))
     written = plan.write(args.out)
     custom = [r for r in plan.resources if r["custom"]]
     print(f"rendered {args.file}: {len(custom)} resources, {len(plan.user_data)} servers with user data")

@@ -260,18 +260,30 @@ def render(
     *,
     env_files: list[str] | tuple[str, ...] = (),
     stack: str = "dev",
+    secret_parameters: dict[str, Any] | None = None,
 ) -> Plan:
-    """Run the real program for `path` offline; raise StackError on bad input or a schema violation."""
+    """Run the real program for `path` offline; raise StackError on bad input or a schema violation.
+
+    `secret_parameters` are given as `pulumi config set --path parameters.NAME --secret` gives them.
+    """
+    from components import program
+
     path = Path(path)
     if not path.exists():
         raise StackError("no such file", file=str(path))
-    config = _config_map(str(path), dict(parameters or {}), list(env_files))
-    return run_program(lambda: runpy.run_path(str(PROGRAM), run_name="__main__"), source=str(path),
-                       config=config, stack=stack)
+    secrets = dict(secret_parameters or {})
+    config = _config_map(str(path), {**dict(parameters or {}), **secrets}, list(env_files))
+    program.OFFLINE_SECRET_PARAMETERS = frozenset(secrets)
+    try:
+        return run_program(lambda: runpy.run_path(str(PROGRAM), run_name="__main__"), source=str(path),
+                           config=config, stack=stack)
+    finally:
+        program.OFFLINE_SECRET_PARAMETERS = None
 
 
 def run_program(
-    program_body: Any, *, source: str, config: dict[str, str] | None = None, stack: str = "dev"
+    program_body: Any, *, source: str, config: dict[str, str] | None = None, stack: str = "dev",
+    secret_keys: list[str] | None = None,
 ) -> Plan:
     """Run `program_body()` (a Pulumi program) under the offline cloud and return what it registered."""
     cloud = OfflineCloud()
@@ -279,7 +291,7 @@ def run_program(
     settings.ROOT.set(None)
     report.take()
     pulumi.runtime.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=monitor)
-    pulumi.runtime.set_all_config(dict(config or {}))
+    pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
     outputs_holder: dict[str, Any] = {}
     artifacts_holder: dict[str, str] = {}
     failure: list[BaseException] = []

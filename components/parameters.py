@@ -140,9 +140,13 @@ def parse_parameters(declared: dict[str, Any], file: str) -> dict[str, Parameter
 
 
 def resolve_parameters(
-    declared: dict[str, Parameter], given: dict[str, Any], file: str
+    declared: dict[str, Parameter], given: dict[str, Any], file: str, secret_names: frozenset[str] = frozenset()
 ) -> dict[str, Any]:
-    """Values for every declared parameter: given (coerced) or default; constraints checked."""
+    """Values for every declared parameter: given (coerced) or default; constraints checked.
+
+    Parameters named in `secret_names` were given as secrets (Pulumi config `--secret`) and become
+    secret parameters, as if declared `secret: true`.
+    """
     unknown = set(given) - set(declared)
     if unknown:
         raise StackError(
@@ -151,6 +155,8 @@ def resolve_parameters(
         )
     values = {}
     for name, param in declared.items():
+        if name in secret_names:
+            param.secret = True
         if name in given:
             raw = given[name]
         elif param.has_default:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+import yaml
 
 from components.errors import StackError
 from components.stackfile.loader import parse_document
@@ -35,13 +36,18 @@ def build(
     *,
     env_files: list[str] | tuple[str, ...] = (),
     opts: pulumi.ResourceOptions | None = None,
+    secret_parameters: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
-    """Read `path`, build it with the matching front-end, return the stack outputs."""
+    """Read `path`, build it with the matching front-end, return the stack outputs.
+
+    `secret_parameters` names parameters given as secrets; they are secret whatever the file declares.
+    """
     parsed = parse_document(path)
     module = frontend_for(parsed.data)
     # Heat's parser keeps the last of duplicated keys (real templates rely on it); our own files refuse them.
     document = parsed.keep_last() if module.__name__ == "components.heat" else parsed.refuse_duplicates()
-    kwargs: dict[str, Any] = {"path": str(path), "parameters": dict(parameters or {}), "opts": opts}
+    kwargs: dict[str, Any] = {"path": str(path), "parameters": dict(parameters or {}), "opts": opts,
+                              "secret_parameters": frozenset(secret_parameters)}
     if env_files:
         if module.__name__ != "components.heat":
             raise StackError("environment files apply to Heat/CFN templates only", file=str(path))
@@ -52,3 +58,32 @@ def build(
 def stack_name_for(path: str) -> str:
     """Logical name of the top component: the file's stem."""
     return Path(path).stem
+
+
+# Set by the offline render (`render -s NAME=VALUE`), which has no Pulumi.<stack>.yaml to read.
+OFFLINE_SECRET_PARAMETERS: frozenset[str] | None = None
+
+
+def config_secret_parameters(project_dir: Path | None = None) -> frozenset[str]:
+    """Names under the Pulumi config object `parameters` that were set with `--secret`.
+
+    Pulumi hands a program the whole `parameters` object decrypted and marks only the top-level key as
+    secret, so which entries are secret is read from the stack's `Pulumi.<stack>.yaml` (`secure:` values).
+    Without that file every given parameter is taken as secret: safe, and a parameter that cannot be
+    secret (a count, a name) then fails with a message saying so.
+    """
+    from pulumi.runtime.config import is_config_secret
+
+    if OFFLINE_SECRET_PARAMETERS is not None:
+        return OFFLINE_SECRET_PARAMETERS
+    key = f"{pulumi.get_project()}:parameters"
+    if not is_config_secret(key):
+        return frozenset()
+    given = pulumi.Config().get_object("parameters") or {}
+    settings = (project_dir or Path.cwd()) / f"Pulumi.{pulumi.get_stack()}.yaml"
+    try:
+        document = yaml.safe_load(settings.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return frozenset(given)
+    entries = ((document.get("config") or {}).get(key)) or {}
+    return frozenset(name for name, value in entries.items() if isinstance(value, dict) and "secure" in value)

@@ -19,10 +19,11 @@ def detect(document: dict[str, Any]) -> bool:
 
 
 def build(document: dict[str, Any], *, path: str, parameters: dict[str, object],
-          opts: pulumi.ResourceOptions | None = None, env_files: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
+          opts: pulumi.ResourceOptions | None = None, env_files: list[str] | tuple[str, ...] = (),
+          secret_parameters: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Build the template's resources (logical names = template resource names); return its outputs."""
     template = parse(document, path)
     environment = Environment.load(list(env_files))
     scope = build_template(template, dict(parameters), stack_name=Path(path).stem, prefix="",
-                           environment=environment, opts=opts)
+                           environment=environment, opts=opts, secret_names=secret_parameters)
     return outputs_of(scope)

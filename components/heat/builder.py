@@ -83,7 +83,8 @@ def anchors(res: HeatResource) -> list[pulumi.Resource]:
 
 
 def build_template(template: Template, given: dict[str, Any], *, stack_name: str, prefix: str,
-                   environment: Environment, opts: pulumi.ResourceOptions | None, depth: int = 0) -> Scope:
+                   environment: Environment, opts: pulumi.ResourceOptions | None, depth: int = 0,
+                   secret_names: frozenset[str] = frozenset()) -> Scope:
     """Build every resource of `template`; returns the scope (resources and outputs resolvable from it)."""
     if depth > MAX_DEPTH:
         raise StackError(f"nested templates deeper than {MAX_DEPTH}", file=template.path)
@@ -92,7 +93,7 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
     values.update(environment.parameters if depth == 0 else {})
     values.update(given)
     params = resolve_parameters(declared, values, fmt=template.format, version=template.version,
-                                path=template.path)
+                                path=template.path, secret_names=secret_names)
     scope = Scope(template, params, stack_name=stack_name, prefix=prefix, environment=environment)
     scope.depth = depth
     scope.opts = opts or pulumi.ResourceOptions()

@@ -130,8 +130,11 @@ def check_constraint(kind: str, arg: Any, value: Any, ptype: str) -> str | None:
 
 
 def resolve_parameters(declared: dict[str, Any], given: dict[str, Any], *, fmt: str, version: str,
-                       path: str) -> dict[str, Parameter]:
-    """Coerce and check every declared parameter; unknown given names and missing values are errors."""
+                       path: str, secret_names: frozenset[str] = frozenset()) -> dict[str, Parameter]:
+    """Coerce and check every declared parameter; unknown given names and missing values are errors.
+
+    `secret_names` were given as secrets (Pulumi config `--secret`): secret as if declared hidden/NoEcho.
+    """
     unknown = sorted(set(given) - set(declared))
     if unknown:
         raise StackError(f"unknown parameter(s): {', '.join(unknown)}", file=path)
@@ -156,6 +159,7 @@ def resolve_parameters(declared: dict[str, Any], given: dict[str, Any], *, fmt: 
                 raise fail(f"unsupported parameter type {ptype!r}")
             if any(k == "modulo" for k, _, _ in constraints) and version < "2017-02-24":
                 raise fail("the modulo constraint needs heat_template_version 2017-02-24 or later")
+        secret = secret or name in secret_names
         if name in given:
             raw = given[name]
         elif default_key in spec:

@@ -23,7 +23,8 @@ def detect(document: dict[str, Any]) -> bool:
     return isinstance(document, dict) and "kolla" in document
 
 
-def load_blueprint(document: dict[str, Any], *, path: str, parameters: dict[str, Any] | None = None):
+def load_blueprint(document: dict[str, Any], *, path: str, parameters: dict[str, Any] | None = None,
+                   secret_parameters: frozenset[str] = frozenset()):
     """Validate the document and its parameters into a `KollaConfig` (no resources)."""
     from components.kolla.config import load_config
 
@@ -32,7 +33,7 @@ def load_blueprint(document: dict[str, Any], *, path: str, parameters: dict[str,
         raise StackError(f"unknown top-level key(s) {', '.join(sorted(map(str, unknown)))} in a Kolla blueprint "
                          f"(allowed: {', '.join(TOP_LEVEL)})", file=path)
     declared = parse_parameters(document.get("parameters") or {}, path)
-    values = resolve_parameters(declared, dict(parameters or {}), path)
+    values = resolve_parameters(declared, dict(parameters or {}), path, secret_parameters)
     secrets = {name for name, p in declared.items() if p.secret}
     try:
         section = interpolate(document.get("kolla"), values, secrets, "kolla", allow_refs=False)
@@ -54,11 +55,12 @@ def build(
     path: str,
     parameters: dict[str, Any],
     opts: pulumi.ResourceOptions | None = None,
+    secret_parameters: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Validate the blueprint, build its `KollaCluster`, return the stack outputs."""
     from components.kolla.cluster import KollaCluster, KollaClusterArgs
 
-    config = load_blueprint(document, path=path, parameters=parameters)
+    config = load_blueprint(document, path=path, parameters=parameters, secret_parameters=secret_parameters)
     cluster = KollaCluster(config.name, KollaClusterArgs(config=config), opts)
     return cluster.outputs
 

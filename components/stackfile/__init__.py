@@ -23,10 +23,11 @@ def build(
     parameters: dict[str, Any],
     opts: pulumi.ResourceOptions | None = None,
     name: str = "stack",
+    secret_parameters: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Validate the stack file and build its `Stack` component; returns the stack outputs."""
     from components.stack import Stack, StackArgs
 
-    spec = load_stack_spec(document, path, parameters)
+    spec = load_stack_spec(document, path, parameters, secret_parameters)
     stack = Stack(name, StackArgs(spec=spec), opts)
     return stack.outputs

@@ -104,8 +104,10 @@ class StackSpec:
         return Path(self.file).parent
 
 
-def load_stack_spec(document: dict[str, Any], path: str, given: dict[str, Any] | None = None) -> StackSpec:
-    """Validate `document` (already parsed from `path`) with parameter values `given`."""
+def load_stack_spec(document: dict[str, Any], path: str, given: dict[str, Any] | None = None,
+                    secret_names: frozenset[str] = frozenset()) -> StackSpec:
+    """Validate `document` (already parsed from `path`) with parameter values `given` (those named in
+    `secret_names` were given as secrets)."""
     unknown = set(document) - set(TOP_LEVEL)
     if unknown:
         raise StackError(
@@ -113,7 +115,7 @@ def load_stack_spec(document: dict[str, Any], path: str, given: dict[str, Any] |
             file=path,
         )
     declared = parse_parameters(document.get("parameters") or {}, path)
-    values = resolve_parameters(declared, dict(given or {}), path)
+    values = resolve_parameters(declared, dict(given or {}), path, secret_names)
     secrets = {name for name, p in declared.items() if p.secret}
     spec = StackSpec(
         file=path,

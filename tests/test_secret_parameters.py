@@ -1,0 +1,78 @@
+"""Parameters given as secrets stay secret whatever the file declares (nothing in plain text)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from components.errors import StackError
+from components.offline import render, run_program
+
+STACK = """
+parameters:
+  token: {type: string}
+  cidr: {type: string, default: 10.0.0.0/8}
+networks:
+  net:
+    subnets:
+      sub: {cidr: 10.0.0.0/24}
+security_groups:
+  sg:
+    rules:
+      - {protocol: tcp, port: 22, remote_ip_prefix: "${cidr}"}
+servers:
+  vm:
+    image: debian-12
+    flavor: m1.small
+    ports: [{network: net, security_groups: [sg]}]
+    script: |
+      #!/bin/sh
+      echo "${token}" > /etc/token
+outputs:
+  token_file: {value: "token ${token}"}
+"""
+
+
+def test_a_parameter_given_as_secret_makes_user_data_and_outputs_secret(tmp_path: Path) -> None:
+    path = tmp_path / "stack.yaml"
+    path.write_text(STACK)
+    plain = render(path, {"token": "t0ken-value"})
+    assert not plain.user_data["vm"].secret and plain.outputs["token_file"] == "token t0ken-value"
+    secret = render(path, secret_parameters={"token": "t0ken-value"})
+    assert secret.user_data["vm"].secret
+    assert set(secret.outputs["token_file"]) == {"secret"}
+    assert "t0ken-value" not in json.dumps(secret.to_dict())
+
+
+def test_a_secret_where_plain_text_is_needed_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "stack.yaml"
+    path.write_text(STACK)
+    with pytest.raises(StackError) as info:
+        render(path, {"token": "x"}, secret_parameters={"cidr": "192.0.2.0/24"})
+    assert "a secret parameter cannot be used here" in str(info.value) and "rules[0]" in str(info.value)
+
+
+def test_heat_parameter_given_as_secret_is_secret_without_hidden(tmp_path: Path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("heat_template_version: 2018-08-31\nparameters:\n  word: {type: string}\n"
+                    "resources: {}\noutputs:\n  echo: {value: {get_param: word}}\n")
+    assert render(path, {"word": "hello"}).outputs["echo"] == "hello"
+    assert set(render(path, secret_parameters={"word": "hello"}).outputs["echo"]) == {"secret"}
+
+
+def test_secret_entries_are_read_from_the_stack_settings_file(tmp_path: Path) -> None:
+    """`pulumi config set --path parameters.x --secret` marks only the top key secret; the file says which."""
+    from components.program import config_secret_parameters
+
+    (tmp_path / "Pulumi.dev.yaml").write_text(
+        "config:\n  openstack-stacks:parameters:\n    token:\n      secure: AAABAJ0s\n    web_count: 3\n")
+    found: list[frozenset[str]] = []
+    config = {"openstack-stacks:parameters": json.dumps({"token": "t", "web_count": 3})}
+    run_program(lambda: found.append(config_secret_parameters(tmp_path)), source="x", config=config,
+                secret_keys=["openstack-stacks:parameters"])
+    run_program(lambda: found.append(config_secret_parameters(tmp_path / "elsewhere")), source="x",
+                config=config, secret_keys=["openstack-stacks:parameters"])
+    run_program(lambda: found.append(config_secret_parameters(tmp_path)), source="x", config=config)
+    assert found == [frozenset({"token"}), frozenset({"token", "web_count"}), frozenset()]
