@@ -16,7 +16,9 @@ import hashlib
 import json
 import os
 import runpy
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -70,6 +72,27 @@ def _plain(value: Any) -> Any:
 
 def _no_stack_trace() -> source_pb2.StackTrace:
     return source_pb2.StackTrace()
+
+
+@contextmanager
+def _sdk_tuned_for_mocks() -> Iterator[None]:
+    """While a render runs: str() of an Output raises (instead of returning a warning text that would reach
+    the cloud as a value), and the SDK skips the stack trace it walks and formats for every registration
+    for the engine's source positions, which the mocks discard (about a tenth of a large render)."""
+    stack_trace = getattr(pulumi_resource_rpc, "_get_stack_trace", None)
+    strict_outputs = os.environ.get("PULUMI_ERROR_OUTPUT_STRING")
+    if stack_trace is not None:
+        pulumi_resource_rpc._get_stack_trace = _no_stack_trace
+    os.environ["PULUMI_ERROR_OUTPUT_STRING"] = "true"
+    try:
+        yield
+    finally:
+        if stack_trace is not None:
+            pulumi_resource_rpc._get_stack_trace = stack_trace
+        if strict_outputs is None:
+            os.environ.pop("PULUMI_ERROR_OUTPUT_STRING", None)
+        else:
+            os.environ["PULUMI_ERROR_OUTPUT_STRING"] = strict_outputs
 
 
 class InlineExecutor(ThreadPoolExecutor):
@@ -321,20 +344,12 @@ def run_program(
     executor = InlineExecutor()
     loop.set_default_executor(executor)
     cwd = os.getcwd()
-    # The SDK walks and formats the whole Python stack for every registration, for the engine's source
-    # positions; the mock monitor discards them, so the offline render skips that work (about a tenth of
-    # the time of a large render; see the README's benchmark).
-    stack_trace = getattr(pulumi_resource_rpc, "_get_stack_trace", None)
-    if stack_trace is not None:
-        pulumi_resource_rpc._get_stack_trace = _no_stack_trace
-    # str() of an Output raises instead of returning a warning text that would reach the cloud as a value.
-    strict_outputs = os.environ.get("PULUMI_ERROR_OUTPUT_STRING")
-    os.environ["PULUMI_ERROR_OUTPUT_STRING"] = "true"
     try:
-        # Relative paths in the program (stack files, get_file) resolve from the project directory.
-        if not Path(cwd, source).exists() and (ROOT / source).exists():
-            os.chdir(ROOT)
-        program()
+        with _sdk_tuned_for_mocks():
+            # Relative paths in the program (stack files, get_file) resolve from the project directory.
+            if not Path(cwd, source).exists() and (ROOT / source).exists():
+                os.chdir(ROOT)
+            program()
     except StackError:
         raise
     except Exception as exc:
@@ -342,12 +357,6 @@ def run_program(
     finally:
         os.chdir(cwd)
         executor.shutdown(wait=True)
-        if stack_trace is not None:
-            pulumi_resource_rpc._get_stack_trace = stack_trace
-        if strict_outputs is None:
-            os.environ.pop("PULUMI_ERROR_OUTPUT_STRING", None)
-        else:
-            os.environ["PULUMI_ERROR_OUTPUT_STRING"] = strict_outputs
     notes, _ = report.take()
     for exc in [*failure, *cloud.errors]:
         raise _as_stack_error(exc, Path(source))
