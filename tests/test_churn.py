@@ -156,6 +156,15 @@ def test_retain_alone_lets_volumes_leave_the_stack_and_keeps_them_in_the_cloud(t
     assert diff_plans(plan(new, web_count=5), plan(new)).errors
 
 
+def test_replacing_a_retained_volume_says_the_old_one_stays_and_the_new_one_is_empty(tmp_path):
+    new = variant(tmp_path, "web.yaml", lambda s: s.replace('protect: "${data_protect}", ', ""))
+    before = plan(new, data_deletion="Retain")
+    changed = variant(tmp_path, "web.yaml", lambda s: s.replace("size: 10,", "size: 10, availability_zone: az2,"))
+    step = diff_plans(before, plan(changed, data_deletion="Retain")).get("web-0-data", VOLUME)
+    assert step.op == "replace"
+    assert any("stays in the cloud with its data" in n and "starts empty" in n for n in step.notes)
+
+
 def test_shared_part_change_replaces_the_servers_using_it_and_says_why(tmp_path, web3):
     new = variant(tmp_path, "web.yaml", lambda s: s.replace("[nginx]", "[nginx, curl]"), "parts/common.yaml")
     diff = diff_plans(web3, plan(new))

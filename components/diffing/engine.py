@@ -354,13 +354,17 @@ class _Differ:
         if step.op == "delete" and old_protect:
             self.errors.append(
                 f"{what} is protected and would be deleted. To allow it, first apply the stack with "
-                f"`protect: false` on it (Pulumi option protect=False), then remove it; add "
-                f"`deletion_policy: Retain` (retainOnDelete) to keep the cloud resource when it leaves the stack")
+                f"`protect: false` on it (Pulumi option protect=False), then remove it; or apply it first with "
+                f"`deletion_policy: Retain` and no `protect` (retainOnDelete): it then leaves the stack but "
+                f"stays in the cloud")
         elif step.op == "replace" and old_protect and step.protect:
             paths = ", ".join(step.replace_paths) or "a replaced dependency"
             self.errors.append(
                 f"{what} is protected and would be replaced (because of {paths}). To allow it, set "
                 f"`protect: false` on it in the stack file (Pulumi option protect=False) in the same change")
+        if step.op == "replace" and step.type == VOLUME and (old.get("options") or {}).get("retainOnDelete"):
+            step.notes.append("the old volume stays in the cloud with its data (retainOnDelete), detached; the "
+                              "replacement starts empty")
 
 
 def diff_plans(old: dict[str, Any], new: dict[str, Any]) -> PlanDiff:
