@@ -10,6 +10,7 @@ from typing import Any
 import pulumi
 
 from components.errors import StackError
+from components.heat.values import has_output
 
 HOT_TYPES = {"string", "number", "comma_delimited_list", "json", "boolean"}
 CFN_TYPES = {"String": "string", "Number": "number", "CommaDelimitedList": "comma_delimited_list",
@@ -24,16 +25,6 @@ class Parameter:
     type: str
     value: Any
     secret: bool
-
-
-def _has_output(value: Any) -> bool:
-    if isinstance(value, pulumi.Output):
-        return True
-    if isinstance(value, dict):
-        return any(_has_output(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_has_output(v) for v in value)
-    return False
 
 
 def _coerce(kind: str, value: Any, fail: Any) -> Any:
@@ -178,6 +169,6 @@ def resolve_parameters(declared: dict[str, Any], given: dict[str, Any], *, fmt: 
 
         # A nested template's parameter can be another resource's attribute (known only after it exists):
         # coerce and check it when it is known, never through str() of the Output.
-        value = pulumi.Output.from_input(raw).apply(checked) if _has_output(raw) else checked(raw)
+        value = pulumi.Output.from_input(raw).apply(checked) if has_output(raw) else checked(raw)
         out[name] = Parameter(name, ptype, pulumi.Output.secret(value) if secret else value, secret)
     return out
