@@ -19,6 +19,16 @@ def has_output(value: Any) -> bool:
     return False
 
 
+def walk_path(value: Any, keys: list[Any]) -> Any:
+    """`value[k1][k2]...` as get_attr paths index it (list items by number); None where a key is missing."""
+    for key in keys:
+        try:
+            value = value[int(key)] if isinstance(value, list) else value[key]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+    return value
+
+
 def lift(fn: Callable[..., Any], *args: Any) -> Any:
     """`fn(*args)` now when all args are plain, else an Output of it computed when they are known."""
     if not any(has_output(a) for a in args):

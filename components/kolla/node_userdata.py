@@ -19,6 +19,7 @@ from components.kolla import render
 from components.kolla.addressing import AddressPlan, Node
 from components.kolla.config import KollaConfig
 from userdata import Part, UserDataSpec
+from userdata.templates import normalise
 
 PARTS = Path(__file__).resolve().parent / "parts"
 MERGE = "list(append)+dict(no_replace,recurse_list)+str()"
@@ -32,8 +33,7 @@ WAIT_SECONDS = 3600
 @cache
 def part_text(name: str) -> str:
     """A file from `components/kolla/parts/`, LF endings, no trailing blanks (stable user data bytes)."""
-    text = (PARTS / name).read_text(encoding="utf-8").replace("\r\n", "\n")
-    return "\n".join(line.rstrip() for line in text.split("\n")).rstrip("\n") + "\n"
+    return normalise((PARTS / name).read_text(encoding="utf-8"))
 
 
 class _LiteralDumper(yaml.SafeDumper):

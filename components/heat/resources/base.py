@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pulumi
 
 from components.errors import StackError
-from components.heat.values import lift
+from components.heat.values import lift, walk_path
 
 if TYPE_CHECKING:
     from components.heat.scope import Scope
@@ -96,15 +96,4 @@ class HeatResource:
             raise StackError(f"{self.type_name} '{self.name}' has no attribute {name!r} here (supported: {known})",
                              file=self.scope.path, resource=self.scope.where)
         value = getattr(self, self.ATTRIBUTES[name])()
-        if not path:
-            return value
-
-        def walk(v: Any, keys: list[Any]) -> Any:
-            for key in keys:
-                try:
-                    v = v[int(key)] if isinstance(v, list) else v[key]
-                except (KeyError, IndexError, TypeError, ValueError):
-                    return None
-            return v
-
-        return lift(walk, value, list(path))
+        return lift(walk_path, value, list(path)) if path else value

@@ -8,7 +8,7 @@ import pulumi
 
 from components.heat import template as templates
 from components.heat.resources.base import HeatResource, Prop, register
-from components.heat.values import lift
+from components.heat.values import lift, walk_path
 from components.stackfile.loader import parse_document
 
 TOKEN = "openstack-stacks:heat:Template"
@@ -52,19 +52,10 @@ class NestedTemplate(HeatResource):
     def attribute(self, name: str, path: list[Any]) -> Any:
         if name not in self.outputs:
             return super().attribute(name, path)
-        return lift(_walk, self.outputs[name], list(path)) if path else self.outputs[name]
+        return lift(walk_path, self.outputs[name], list(path)) if path else self.outputs[name]
 
     def stack_id(self) -> Any:
         return self.component.urn
-
-
-def _walk(value: Any, keys: list[Any]) -> Any:
-    for key in keys:
-        try:
-            value = value[int(key)] if isinstance(value, list) else value[key]
-        except (KeyError, IndexError, TypeError, ValueError):
-            return None
-    return value
 
 
 @register
