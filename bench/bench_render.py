@@ -98,7 +98,7 @@ def direct_program(count: int, wrapped: bool = False) -> None:
 
 def measure_child(mode: str, count: int, workdir: str) -> dict:
     """Run inside a fresh process: one render, its time and peak RSS."""
-    from components.offline import render, run_program
+    from openstack_stacks.tools.offline import render, run_program
 
     start = time.perf_counter()
     if mode == "components":

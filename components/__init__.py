@@ -8,7 +8,6 @@ from components.keypair import KeyPair, KeyPairArgs, ServerGroup, ServerGroupArg
 from components.network import Network, NetworkArgs, SubnetArgs
 from components.security_group import RuleArgs, SecurityGroup, SecurityGroupArgs
 from components.server import BootVolumeArgs, PortArgs, Server, ServerArgs, VolumeAttachmentArgs
-from components.stack import Stack, StackArgs
 from components.volume import Volume, VolumeArgs
 
 __all__ = [
@@ -25,8 +24,6 @@ __all__ = [
     "ServerArgs",
     "ServerGroup",
     "ServerGroupArgs",
-    "Stack",
-    "StackArgs",
     "StackError",
     "SubnetArgs",
     "Volume",

@@ -1,7 +1,7 @@
-"""`python -m components ...`: see components/cli.py."""
+"""`python -m components ...`: see openstack_stacks/tools/cli.py (an entry point, not part of the library)."""
 
 import sys
 
-from components.cli import main
+from openstack_stacks.tools.cli import main
 
 sys.exit(main(sys.argv[1:]))

@@ -24,7 +24,7 @@ def write_stack(tmp_path: Path):
 
 @pytest.fixture
 def render():
-    """`components.offline.render`, imported lazily."""
-    from components.offline import render as do_render
+    """`openstack_stacks.tools.offline.render`, imported lazily."""
+    from openstack_stacks.tools.offline import render as do_render
 
     return do_render

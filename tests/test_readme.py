@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from components.offline import run_program
+from openstack_stacks.tools.offline import run_program
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 
@@ -23,7 +23,7 @@ def test_python_api_example_builds_the_stack_it_describes() -> None:
 
 
 def test_stack_file_fields_in_the_reference_exist() -> None:
-    from components.stackfile.fields import SECTIONS
+    from openstack_stacks.stackfile.fields import SECTIONS
 
     reference = README.split("## Stack file reference", 1)[1].split("```", 2)[1]
     for section, table in SECTIONS.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.errors import StackError
-from components.offline import render, run_program
+from openstack_stacks.tools.offline import render, run_program
 
 STACK = """
 parameters:
@@ -64,7 +64,7 @@ def test_heat_parameter_given_as_secret_is_secret_without_hidden(tmp_path: Path)
 
 def test_secret_entries_are_read_from_the_stack_settings_file(tmp_path: Path) -> None:
     """`pulumi config set --path parameters.x --secret` marks only the top key secret; the file says which."""
-    from components.program import config_secret_parameters
+    from openstack_stacks.program import config_secret_parameters
 
     (tmp_path / "Pulumi.dev.yaml").write_text(
         "config:\n  openstack-stacks:parameters:\n    token:\n      secure: AAABAJ0s\n    web_count: 3\n")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from components.boot_test import main
+from openstack_stacks.tools.boot_test import main
 
 ROOT = Path(__file__).resolve().parents[2]
 FAILING_STACK = """

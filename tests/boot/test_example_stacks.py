@@ -27,8 +27,8 @@ def required_parameters(path: Path) -> dict[str, str]:
 @pytest.mark.boot
 @pytest.mark.parametrize("path", STACKS, ids=[p.name for p in STACKS])
 def test_every_server_of_example_stack_boots(path: Path, boot) -> None:
-    from components.boot_test import boot_inputs
-    from components.offline import render
+    from openstack_stacks.tools.boot_test import boot_inputs
+    from openstack_stacks.tools.offline import render
 
     try:
         plan = render(path, required_parameters(path))

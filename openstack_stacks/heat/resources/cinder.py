@@ -1,0 +1,144 @@
+"""Volumes (components.volume.Volume; deletion_policy Retain -> retain_on_delete) and attachments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi_openstack as openstack
+
+from components.volume import Volume, VolumeArgs
+from openstack_stacks.heat.resources.base import HeatResource, Prop, register
+
+
+@register
+class CinderVolume(HeatResource):
+    TYPES = ("OS::Cinder::Volume",)
+    PROPERTIES = {"size": Prop(), "name": Prop(), "description": Prop(), "volume_type": Prop(), "image": Prop(),
+                  "snapshot_id": Prop(), "availability_zone": Prop(), "metadata": Prop(default={}),
+                  "source_volid": Prop(), "backup_id": Prop(), "read_only": Prop(), "multiattach": Prop(),
+                  "scheduler_hints": Prop()}
+    ATTRIBUTES = {"size": "size", "status": "status", "display_name": "os_name", "name": "os_name"}
+
+    def volume_args(self) -> VolumeArgs:
+        p = self.props
+        for unsupported in ("source_volid", "backup_id", "multiattach", "read_only", "scheduler_hints"):
+            if p[unsupported] is not None:
+                raise self.fail(f"OS::Cinder::Volume: property '{unsupported}' is not supported", field=unsupported)
+        if p["size"] is None and p["image"] is None and p["snapshot_id"] is None:
+            raise self.fail("OS::Cinder::Volume: size is required", field="size")
+        return VolumeArgs(size=int(p["size"]) if p["size"] is not None else 0, volume_type=p["volume_type"],
+                          image=p["image"], snapshot_id=p["snapshot_id"], availability_zone=p["availability_zone"],
+                          description=p["description"], metadata={k: str(v) for k, v in p["metadata"].items()},
+                          os_name=p["name"] or self.logical)
+
+    def build(self) -> None:
+        args = self.volume_args()
+        policy = str(self.definition.get(self.scope.template.sections.deletion_policy) or "Delete").capitalize()
+        if policy == "Snapshot":
+            raise self.fail("deletion_policy Snapshot is not supported (no backup on delete in Pulumi)",
+                            field="deletion_policy")
+        # Heat deletes a volume that leaves the template; Retain keeps it in the cloud.
+        args.protect = False
+        args.retain_on_delete = policy == "Retain"
+        self.volume = Volume(self.logical, args, opts=self.child_opts())
+        self.resources.append(self.volume)
+
+    def id(self) -> Any:
+        return self.volume.id
+
+    def size(self) -> Any:
+        return self.volume.volume.size
+
+    def status(self) -> Any:
+        return "available"
+
+    def os_name(self) -> Any:
+        return self.volume.volume.name
+
+
+@register
+class Ec2Volume(CinderVolume):
+    TYPES = ("AWS::EC2::Volume",)
+    PROPERTIES = {"Size": Prop(), "AvailabilityZone": Prop(required=True), "SnapshotId": Prop(), "Tags": Prop()}
+    ATTRIBUTES = {}
+
+    def volume_args(self) -> VolumeArgs:
+        p = self.props
+        return VolumeArgs(size=int(p["Size"]), snapshot_id=p["SnapshotId"], availability_zone=p["AvailabilityZone"],
+                          metadata={t["Key"]: str(t["Value"]) for t in p["Tags"] or []}, os_name=self.logical)
+
+
+@register
+class VolumeAttachment(HeatResource):
+    """compute.VolumeAttach; replaced detach-first (pulumi/pulumi-aws#2769), device never set (t-p-o#1863)."""
+
+    TYPES = ("OS::Cinder::VolumeAttachment", "AWS::EC2::VolumeAttachment")
+    PROPERTIES = {"instance_uuid": Prop(), "volume_id": Prop(), "mountpoint": Prop(),
+                  "InstanceId": Prop(), "VolumeId": Prop(), "Device": Prop()}
+
+    def build(self) -> None:
+        p = self.props
+        instance, volume = p["instance_uuid"] or p["InstanceId"], p["volume_id"] or p["VolumeId"]
+        if instance is None or volume is None:
+            raise self.fail(f"{self.type_name} needs an instance and a volume")
+        self.attach = openstack.compute.VolumeAttach(
+            self.logical, instance_id=instance, volume_id=volume,
+            opts=self.child_opts(delete_before_replace=True))
+        self.resources.append(self.attach)
+
+    def id(self) -> Any:
+        return self.attach.id
+
+
+@register
+class Eip(HeatResource):
+    TYPES = ("AWS::EC2::EIP",)
+    PROPERTIES = {"InstanceId": Prop(), "Domain": Prop(ignored="no VPC in OpenStack")}
+    ATTRIBUTES = {"AllocationId": "id"}
+    REF = "address"
+
+    def build(self) -> None:
+        from openstack_stacks.heat.resources.nova import DEFAULT_EXTERNAL
+
+        self.fip = openstack.networking.FloatingIp(self.logical, pool=DEFAULT_EXTERNAL, opts=self.child_opts())
+        self.resources.append(self.fip)
+        if self.props["InstanceId"] is not None:
+            raise self.fail("AWS::EC2::EIP InstanceId is not supported; use AWS::EC2::EIPAssociation")
+
+    def id(self) -> Any:
+        return self.fip.id
+
+    def address(self) -> Any:
+        return self.fip.address
+
+
+@register
+class EipAssociation(HeatResource):
+    """AWS::EC2::EIPAssociation: the floating IP goes to the first port of the instance of this template."""
+
+    TYPES = ("AWS::EC2::EIPAssociation",)
+    PROPERTIES = {"InstanceId": Prop(), "EIP": Prop(), "AllocationId": Prop(), "NetworkInterfaceId": Prop(),
+                  "PrivateIpAddress": Prop()}
+
+    def build(self) -> None:
+        p = self.props
+        port = p["NetworkInterfaceId"]
+        if port is None:
+            owner = next((r for r in self.scope.resources.values()
+                          if hasattr(r, "server") and r.id() is p["InstanceId"]), None)
+            if owner is None:
+                raise self.fail("InstanceId must name an AWS::EC2::Instance of this template (Ref)")
+            port = owner.server.ports[0].id
+        address = p["EIP"]
+        if address is None:
+            eip = next((r for r in self.scope.resources.values()
+                        if isinstance(r, Eip) and r.id() is p["AllocationId"]), None)
+            if eip is None:
+                raise self.fail("EIP or AllocationId must name an AWS::EC2::EIP of this template")
+            address = eip.address()
+        self.assoc = openstack.networking.FloatingIpAssociate(
+            self.logical, floating_ip=address, port_id=port, fixed_ip=p["PrivateIpAddress"], opts=self.child_opts())
+        self.resources.append(self.assoc)
+
+    def id(self) -> Any:
+        return self.assoc.id

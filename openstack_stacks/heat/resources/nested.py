@@ -1,0 +1,158 @@
+"""Nested templates (a file as a type, directly or via resource_registry) and OS::Heat::ResourceGroup."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import pulumi
+
+from openstack_stacks.heat import template as templates
+from openstack_stacks.heat.resources.base import HeatResource, Prop, register
+from openstack_stacks.heat.values import lift, walk_path
+from openstack_stacks.stackfile.loader import parse_document
+
+TOKEN = "openstack-stacks:heat:Template"
+
+
+class TemplateComponent(pulumi.ComponentResource):
+    """The component of one nested template instance, named after the template resource."""
+
+    def __init__(self, name: str, path: str, opts: pulumi.ResourceOptions | None) -> None:
+        super().__init__(TOKEN, name, {"template": path}, opts)
+
+
+class NestedTemplate(HeatResource):
+    """A template file used as a resource type: properties are its parameters, outputs its attributes."""
+
+    FILE: ClassVar[str] = ""
+    REF = "stack_id"
+
+    @classmethod
+    def for_file(cls, path: str) -> type[NestedTemplate]:
+        tpl = templates.parse(parse_document(path).keep_last(), path)
+        names = tpl.section("parameters")
+        outputs = tpl.section("outputs")
+        return type("Nested", (cls,), {"FILE": path, "TYPES": (), "PROPERTIES": {n: Prop() for n in names},
+                                       "ATTRIBUTES": {n: "output" for n in outputs}})
+
+    def build(self) -> None:
+        from openstack_stacks.heat.builder import build_template, outputs_of
+
+        tpl = templates.parse(parse_document(self.FILE).keep_last(), self.FILE)
+        self.component = TemplateComponent(self.logical, self.FILE, self.child_opts())
+        given = {k: v for k, v in self.props.items() if v is not None}
+        self.child = build_template(tpl, given, stack_name=self.scope.stack_name, prefix=self.logical,
+                                    environment=self.scope.environment,
+                                    opts=pulumi.ResourceOptions(parent=self.component),
+                                    depth=self.scope.depth + 1)
+        self.outputs = outputs_of(self.child)
+        self.resources.append(self.component)
+        self.component.register_outputs({})
+
+    def attribute(self, name: str, path: list[Any]) -> Any:
+        if name not in self.outputs:
+            return super().attribute(name, path)
+        return lift(walk_path, self.outputs[name], list(path)) if path else self.outputs[name]
+
+    def stack_id(self) -> Any:
+        return self.component.urn
+
+
+@register
+class ResourceGroup(HeatResource):
+    """`count` members named `<group>-<index>` (stable names; Heat's own member names are indexes)."""
+
+    TYPES = ("OS::Heat::ResourceGroup",)
+    PROPERTIES = {"count": Prop(default=1), "resource_def": Prop(required=True), "index_var": Prop(default="%index%"),
+                  "removal_policies": Prop(default=[]), "removal_policies_mode": Prop(default="append")}
+    ATTRIBUTES = {"refs": "refs", "refs_map": "refs_map"}
+    REF = "refs"
+
+    def build(self) -> None:
+        from openstack_stacks.heat.builder import plugin_for
+        from openstack_stacks.heat.functions import _substitute
+
+        p = self.props
+        if p["removal_policies"]:
+            raise self.fail("removal_policies is not supported (member names are never reused anyway)")
+        count = int(p["count"])
+        definition = p["resource_def"]
+        self.component = TemplateComponent(self.logical, "OS::Heat::ResourceGroup", self.child_opts())
+        self.members: list[HeatResource] = []
+        type_name = definition.get("type")
+        plugin = plugin_for(type_name, self.scope, self.name)
+        for index in range(count):
+            props = _substitute(definition.get("properties") or {}, {p["index_var"]: index})
+            member_name = f"{self.name}-{index}"
+            member = plugin(member_name, type_name, props, self.scope, definition=definition, depends_on=[],
+                            opts=pulumi.ResourceOptions(parent=self.component))
+            member.build()
+            self.members.append(member)
+        self.resources.append(self.component)
+        self.component.register_outputs({})
+
+    def refs(self) -> Any:
+        return [m.ref() for m in self.members]
+
+    def refs_map(self) -> Any:
+        return {str(i): m.ref() for i, m in enumerate(self.members)}
+
+    def attribute(self, name: str, path: list[Any]) -> Any:
+        if name in self.ATTRIBUTES:
+            return super().attribute(name, path)
+        if name.startswith("resource."):
+            parts = name.split(".")
+            member = self.members[int(parts[1])]
+            return member.attribute(parts[2], path) if len(parts) > 2 else member.ref()
+        if name == "attributes":
+            return {str(i): m.attribute(str(path[0]), path[1:]) for i, m in enumerate(self.members)}
+        return [m.attribute(name, path) for m in self.members]
+
+
+
+@register
+class AutoScalingGroup(ResourceGroup):
+    """A fixed group of `desired_capacity` (else `min_size`) members: nothing scales it under Pulumi."""
+
+    TYPES = ("OS::Heat::AutoScalingGroup",)
+    PROPERTIES = {"resource": Prop(required=True), "min_size": Prop(required=True), "max_size": Prop(required=True),
+                  "desired_capacity": Prop(), "cooldown": Prop(ignored="nothing scales the group"),
+                  "rolling_updates": Prop(ignored="Pulumi replaces members one by one by dependency order")}
+    ATTRIBUTES = {"refs": "refs", "refs_map": "refs_map", "current_size": "size"}
+
+    def build(self) -> None:
+        from openstack_stacks import report
+        p = self.props
+        size = int(p["desired_capacity"] if p["desired_capacity"] is not None else p["min_size"])
+        self.props = {"count": size, "resource_def": p["resource"], "index_var": "%index%", "removal_policies": []}
+        super().build()
+        report.note(f"autoscaling group '{self.logical}' is a fixed group of {size} member(s) "
+                    f"('{self.logical}-0'...): change desired_capacity in the template to scale it")
+
+    def size(self) -> Any:
+        return len(self.members)
+
+    def attribute(self, name: str, path: list[Any]) -> Any:
+        if name == "outputs_list":
+            return [m.attribute(str(path[0]), path[1:]) for m in self.members]
+        if name == "outputs":
+            return {m.logical: m.attribute(str(path[0]), path[1:]) for m in self.members}
+        return super().attribute(name, path)
+
+
+@register
+class ScalingPolicy(HeatResource):
+    """No alarm service drives Pulumi: the webhook URL is a documented no-op."""
+
+    TYPES = ("OS::Heat::ScalingPolicy",)
+    PROPERTIES = {"adjustment_type": Prop(required=True), "auto_scaling_group_id": Prop(required=True),
+                  "scaling_adjustment": Prop(required=True), "cooldown": Prop(), "min_adjustment_step": Prop()}
+    ATTRIBUTES = {"alarm_url": "url", "signal_url": "url"}
+    REF = "url"
+
+    def build(self) -> None:
+        from openstack_stacks import report
+        report.note(f"scaling policy '{self.logical}' does nothing under Pulumi: its alarm_url is {self.url()}")
+
+    def url(self) -> str:
+        return f"noop://heat-scaling-policy/{self.logical}"

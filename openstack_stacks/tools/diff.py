@@ -1,0 +1,89 @@
+"""`python -m components diff OLD NEW [-p k=v ...] [--json]`: what would change between two versions.
+
+OLD and NEW are rendered `plan.json` files (or directories holding one), stack files or templates
+(rendered offline with `openstack_stacks.tools.offline.render`). Exit 0 when nothing changes, 3 when something
+does, 1 on invalid input or when the change is refused (a protected resource would be deleted/replaced).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from components.errors import StackError
+from openstack_stacks.tools.diffing import PlanDiff, diff_plans, render_json, render_text
+
+EXIT_SAME, EXIT_INVALID, EXIT_CHANGES = 0, 1, 3
+
+
+def load_plan(path: str | Path, parameters: dict[str, Any] | None = None, *,
+              env_files: tuple[str, ...] = (), stack: str = "dev") -> dict[str, Any]:
+    """A plan.json document from a plan file/directory, or by rendering a stack file or template."""
+    path = Path(path)
+    if path.is_dir() and (path / "plan.json").is_file():
+        path = path / "plan.json"
+    if not path.exists():
+        raise StackError("no such file", file=str(path))
+    if path.suffix == ".json":
+        try:
+            doc = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise StackError(f"not readable as JSON: {exc}", file=str(path)) from None
+        if isinstance(doc, dict) and isinstance(doc.get("resources"), list) and "project" in doc:
+            return doc
+    from openstack_stacks.tools.offline import render
+
+    return render(path, parameters or {}, env_files=env_files, stack=stack).to_dict()
+
+
+def diff_files(old: str | Path, new: str | Path, parameters: dict[str, Any] | None = None, *,
+               old_parameters: dict[str, Any] | None = None, new_parameters: dict[str, Any] | None = None,
+               env_files: tuple[str, ...] = (), stack: str = "dev") -> PlanDiff:
+    """Diff two plan files / stack files / templates (`parameters` apply to both renders)."""
+    base = dict(parameters or {})
+    return diff_plans(load_plan(old, {**base, **(old_parameters or {})}, env_files=env_files, stack=stack),
+                      load_plan(new, {**base, **(new_parameters or {})}, env_files=env_files, stack=stack))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m components diff",
+        description="Offline diff of two versions of a stack: create / update / replace / delete per resource.",
+    )
+    parser.add_argument("old", help="plan.json (or its directory), stack file or template: the current version")
+    parser.add_argument("new", help="plan.json (or its directory), stack file or template: the proposed version")
+    parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="parameter for both renders")
+    parser.add_argument("--old-parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="parameter for the OLD render only (overrides -p)")
+    parser.add_argument("--new-parameter", action="append", default=[], metavar="NAME=VALUE",
+                        help="parameter for the NEW render only (overrides -p)")
+    parser.add_argument("-e", "--environment", action="append", default=[], metavar="ENV_FILE")
+    parser.add_argument("--stack", default="dev", help="Pulumi stack name used in URNs (default: dev)")
+    parser.add_argument("--json", action="store_true", help="print the diff as JSON")
+    parser.add_argument("--show-same", action="store_true", help="also list unchanged resources")
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    """CLI entry: print the diff; 0 nothing changes, 3 changes, 1 invalid or refused."""
+    from openstack_stacks.tools.cli import parse_parameters
+
+    args = _parser().parse_args(argv)
+    try:
+        diff = diff_files(args.old, args.new, parse_parameters(args.parameter),
+                          old_parameters=parse_parameters(args.old_parameter),
+                          new_parameters=parse_parameters(args.new_parameter),
+                          env_files=tuple(args.environment), stack=args.stack)
+    except ValueError as exc:  # StackError is a ValueError; so are malformed plans
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    sys.stdout.write(render_json(diff) if args.json else render_text(diff, show_same=args.show_same))
+    if diff.errors:
+        for error in diff.errors:
+            print(f"error: {error}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_CHANGES if diff.changed else EXIT_SAME

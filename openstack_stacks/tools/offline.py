@@ -1,0 +1,414 @@
+"""Offline render: run the real program under Pulumi's mocks and record what the engine would receive.
+
+`render(path, parameters)` runs `__main__.py` with `pulumi.runtime.set_mocks`, an `OfflineCloud` answering
+like an empty OpenStack, and a monitor that records every RegisterResource request as sent (inputs in
+camelCase, options, parent, aliases). Every custom resource's inputs are checked against the provider schema.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email
+import email.policy
+import gzip
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import resource as pulumi_resource_rpc
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.proto import resource_pb2, source_pb2
+
+from components.errors import StackError
+from openstack_stacks import report
+from openstack_stacks.tools.cloudmodel import OfflineCloud
+from openstack_stacks.tools.schema import SECRET_SIG, check_inputs
+
+PROJECT = "openstack-stacks"
+# Relative stack paths that do not exist from the working directory are tried from the checkout (when running
+# from one): `python -m components render stacks/web.yaml` from anywhere inside it.
+ROOT = Path(__file__).resolve().parents[2]
+INSTANCE = "openstack:compute/instance:Instance"
+
+
+def secret_digest(value: Any) -> str:
+    """Stable digest of a secret value (the value itself is never written)."""
+    return "sha256:" + hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+
+
+def _redact(value: Any) -> tuple[Any, bool]:
+    if isinstance(value, dict) and SECRET_SIG in value:
+        return {"secret": secret_digest(_redact(value.get("value"))[0])}, True
+    if isinstance(value, dict):
+        out, secret = {}, False
+        for k, v in value.items():
+            out[k], s = _redact(v)
+            secret |= s
+        return out, secret
+    if isinstance(value, list):
+        pairs = [_redact(v) for v in value]
+        return [v for v, _ in pairs], any(s for _, s in pairs)
+    return value, False
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict) and SECRET_SIG in value:
+        return _plain(value.get("value"))
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _no_stack_trace() -> source_pb2.StackTrace:
+    return source_pb2.StackTrace()
+
+
+@contextmanager
+def _sdk_tuned_for_mocks() -> Iterator[None]:
+    """While a render runs: str() of an Output raises (instead of returning a warning text that would reach
+    the cloud as a value), and the SDK skips the stack trace it walks and formats for every registration
+    for the engine's source positions, which the mocks discard (about a tenth of a large render)."""
+    stack_trace = getattr(pulumi_resource_rpc, "_get_stack_trace", None)
+    strict_outputs = os.environ.get("PULUMI_ERROR_OUTPUT_STRING")
+    if stack_trace is not None:
+        pulumi_resource_rpc._get_stack_trace = _no_stack_trace
+    os.environ["PULUMI_ERROR_OUTPUT_STRING"] = "true"
+    try:
+        yield
+    finally:
+        if stack_trace is not None:
+            pulumi_resource_rpc._get_stack_trace = stack_trace
+        if strict_outputs is None:
+            os.environ.pop("PULUMI_ERROR_OUTPUT_STRING", None)
+        else:
+            os.environ["PULUMI_ERROR_OUTPUT_STRING"] = strict_outputs
+
+
+class InlineExecutor(ThreadPoolExecutor):
+    """Runs each monitor call to completion, one at a time, before the event loop goes on.
+
+    The SDK sends RegisterResource through the loop's default executor; with a real thread pool the order
+    of registrations (and so of IP allocation in the offline cloud) varies from run to run. Blocking the
+    loop on each call makes the whole render a deterministic function of the program. The call itself
+    runs on the one worker thread, not on the loop's thread: MockMonitor pumps an event loop
+    (`_sync_await`), and doing that on the running loop nests the loop inside itself, which hung or hit
+    the recursion limit once a stack passed a few dozen servers.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="offline-monitor")
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        future = super().submit(fn, *args, **kwargs)
+        wait([future])
+        return future
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """MockMonitor that keeps each registration request the way the engine would see it."""
+
+    def __init__(self, cloud: OfflineCloud) -> None:
+        super().__init__(cloud)
+        self.records: list[dict[str, Any]] = []
+        self.plain_inputs: dict[str, dict[str, Any]] = {}
+
+    def GetDeploymentInfo(self, request):  # noqa: N802 - gRPC name
+        # Without ALIAS_SPECS the SDK resolves aliases (and the aliases children inherit from a
+        # renamed parent) into URNs itself, which is what we record for the diff.
+        info = super().GetDeploymentInfo(request)
+        features = [f for f in info.supportedFeatures if f != resource_pb2.RESOURCE_MONITOR_FEATURE_ALIAS_SPECS]
+        return resource_pb2.DeploymentInfo(supportedFeatures=features)
+
+    def RegisterResource(self, request):  # noqa: N802 - gRPC name
+        response = super().RegisterResource(request)
+        if request.type == "pulumi:pulumi:Stack":
+            return response
+        raw = rpc.deserialize_properties(request.object) if request.custom else {}
+        raw = {k: v for k, v in raw.items() if not k.startswith("__")}
+        inputs, _ = _redact(raw)
+        secret_inputs = sorted(k for k, v in raw.items() if _redact(v)[1])
+        aliases = list(request.aliasURNs) + [a.urn for a in request.aliases if a.urn]
+        self.records.append({
+            "urn": response.urn,
+            "name": request.name,
+            "type": request.type,
+            "custom": bool(request.custom),
+            "parent": request.parent or None,
+            "id": response.id or None,
+            "inputs": inputs,
+            "secretInputs": secret_inputs,
+            "options": {
+                "protect": bool(request.protect),
+                "retainOnDelete": bool(request.retainOnDelete),
+                "deleteBeforeReplace": bool(request.deleteBeforeReplace),
+                "ignoreChanges": list(request.ignoreChanges),
+                "replaceOnChanges": list(request.replaceOnChanges),
+                "dependsOn": sorted(set(request.dependencies)),
+                "aliases": sorted(set(aliases)),
+            },
+        })
+        self.plain_inputs[response.urn] = _plain(raw)
+        return response
+
+
+@dataclass
+class UserDataRecord:
+    """The user data of one server as the provider receives it, decoded."""
+
+    server: str
+    urn: str
+    user_data: str
+    mime: bytes
+    compressed: bool
+    secret: bool
+    parts: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        """The base64 length Nova checks against its 65535-byte limit."""
+        return len(self.user_data) if self.compressed else len(base64.b64encode(self.user_data.encode()))
+
+
+@dataclass
+class Plan:
+    """Everything the engine would receive for one stack, plus decoded user data, notes and files."""
+
+    source: str
+    stack: str
+    resources: list[dict[str, Any]]
+    outputs: dict[str, Any]
+    user_data: dict[str, UserDataRecord]
+    notes: list[str]
+    artifacts: dict[str, str]
+
+    def by_type(self, token: str) -> list[dict[str, Any]]:
+        """Recorded resources of one type token, in registration order."""
+        return [r for r in self.resources if r["type"] == token]
+
+    def get(self, name: str, token: str | None = None) -> dict[str, Any]:
+        """The one resource with this logical name (and type)."""
+        found = [r for r in self.resources if r["name"] == name and (token is None or r["type"] == token)]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} resources named {name!r}")
+        return found[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan.json document."""
+        return {
+            "project": PROJECT,
+            "stack": self.stack,
+            "source": self.source,
+            "resources": self.resources,
+            "outputs": self.outputs,
+            "userData": {
+                name: {"urn": rec.urn, "compressed": rec.compressed, "size": rec.size, "secret": rec.secret,
+                       "parts": rec.parts}
+                for name, rec in self.user_data.items()
+            },
+            "notes": self.notes,
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n"
+
+    def write(self, out: str | Path) -> list[Path]:
+        """Write plan.json, userdata/<server>.mime|.user_data and artifacts under `out`."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        written = [out / "plan.json"]
+        written[0].write_text(self.to_json())
+        if self.user_data:
+            (out / "userdata").mkdir(exist_ok=True)
+        for name, rec in self.user_data.items():
+            for suffix, data in ((".mime", rec.mime), (".user_data", rec.user_data.encode())):
+                path = out / "userdata" / f"{name}{suffix}"
+                path.write_bytes(data)
+                if rec.secret:  # user data that carries a secret stays readable by its owner only
+                    path.chmod(0o600)
+                written.append(path)
+        for rel, text in sorted(self.artifacts.items()):
+            path = out / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            written.append(path)
+        return written
+
+
+def decode_user_data(user_data: str) -> tuple[bytes, bool]:
+    """The MIME bytes behind a user_data input, and whether it was gzip+base64."""
+    try:
+        raw = base64.b64decode(user_data, validate=True)
+        if raw[:2] == b"\x1f\x8b":
+            return gzip.decompress(raw), True
+    except (binascii.Error, ValueError, OSError):
+        pass
+    return user_data.encode(), False
+
+
+def mime_parts(mime: bytes) -> list[dict[str, Any]]:
+    """Filename, content type, size and digest of each part of a multipart user data."""
+    message = email.message_from_bytes(mime, policy=email.policy.compat32)
+    if not message.is_multipart():
+        return [{"filename": None, "contentType": "text/x-not-multipart", "size": len(mime),
+                 "sha256": hashlib.sha256(mime).hexdigest()}]
+    parts = []
+    for part in message.get_payload():
+        body = part.get_payload(decode=True) or b""
+        parts.append({"filename": part.get_filename(), "contentType": part.get_content_type(),
+                      "size": len(body), "sha256": hashlib.sha256(body).hexdigest()})
+    return parts
+
+
+def _config_map(stack_file: str, parameters: dict[str, Any], env_files: list[str]) -> dict[str, str]:
+    cfg = {f"{PROJECT}:stackFile": stack_file, f"{PROJECT}:parameters": json.dumps(parameters)}
+    if env_files:
+        cfg[f"{PROJECT}:environment"] = json.dumps(env_files)
+    return cfg
+
+
+def render(
+    path: str | Path,
+    parameters: dict[str, Any] | None = None,
+    *,
+    env_files: list[str] | tuple[str, ...] = (),
+    stack: str = "dev",
+    secret_parameters: dict[str, Any] | None = None,
+) -> Plan:
+    """Run the real program for `path` offline; raise StackError on bad input or a schema violation.
+
+    `secret_parameters` are given as `pulumi config set --path parameters.NAME --secret` gives them.
+    """
+    from openstack_stacks import program
+    path = Path(path)
+    if not path.exists():
+        raise StackError("no such file", file=str(path))
+    secrets = dict(secret_parameters or {})
+    config = _config_map(str(path), {**dict(parameters or {}), **secrets}, list(env_files))
+    program.OFFLINE_SECRET_PARAMETERS = frozenset(secrets)
+    try:
+        return run_program(program.main, source=str(path),
+                           config=config, stack=stack)
+    finally:
+        program.OFFLINE_SECRET_PARAMETERS = None
+
+
+def run_program(
+    program_body: Any, *, source: str, config: dict[str, str] | None = None, stack: str = "dev",
+    secret_keys: list[str] | None = None,
+) -> Plan:
+    """Run `program_body()` (a Pulumi program) under the offline cloud and return what it registered."""
+    cloud = OfflineCloud()
+    monitor = RecordingMonitor(cloud)
+    settings.ROOT.set(None)
+    report.take()
+    pulumi.runtime.set_mocks(cloud, project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_all_config(dict(config or {}), list(secret_keys or []))
+    outputs_holder: dict[str, Any] = {}
+    artifacts_holder: dict[str, str] = {}
+    failure: list[BaseException] = []
+
+    @pulumi.runtime.test
+    def program() -> pulumi.Output[Any]:
+        try:
+            program_body()
+        except BaseException as exc:
+            failure.append(exc)
+            return pulumi.Output.from_input(None)
+        root = settings.get_root_resource()
+        outputs = dict(getattr(root, "outputs", {}) or {})
+        artifacts = dict(report.peek_artifacts())
+
+        async def collect() -> None:
+            for key, value in outputs.items():
+                out = pulumi.Output.from_input(value)
+                plain = await out.future(with_unknowns=False)
+                outputs_holder[key] = {SECRET_SIG: True, "value": plain} if await out.is_secret() else plain
+            for rel, value in artifacts.items():
+                artifacts_holder[rel] = str(await pulumi.Output.from_input(value).future())
+
+        return pulumi.Output.from_input(collect())
+
+    loop = pulumi.runtime.sync_await._ensure_event_loop()
+    executor = InlineExecutor()
+    loop.set_default_executor(executor)
+    cwd = os.getcwd()
+    try:
+        with _sdk_tuned_for_mocks():
+            # Relative paths in the program (stack files, get_file) resolve from the project directory.
+            if not Path(cwd, source).exists() and (ROOT / source).exists():
+                os.chdir(ROOT)
+            program()
+    except StackError:
+        raise
+    except Exception as exc:
+        failure.append(exc)
+    finally:
+        os.chdir(cwd)
+        executor.shutdown(wait=True)
+    notes, _ = report.take()
+    for exc in [*failure, *cloud.errors]:
+        raise _as_stack_error(exc, Path(source))
+    _check_schema(monitor, Path(source))
+    return Plan(
+        source=source,
+        stack=stack,
+        resources=monitor.records,
+        outputs=_redact_outputs(outputs_holder),
+        user_data=_user_data(monitor),
+        notes=notes,
+        artifacts=artifacts_holder,
+    )
+
+
+def _as_stack_error(exc: BaseException, path: Path) -> StackError:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, StackError):
+            return current.with_context(file=str(path))
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return StackError(f"{type(exc).__name__}: {exc}", file=str(path))
+
+
+def _check_schema(monitor: RecordingMonitor, path: Path) -> None:
+    for record in monitor.records:
+        if not record["custom"] or not record["type"].startswith("openstack:"):
+            continue
+        problems = check_inputs(record["type"], monitor.plain_inputs[record["urn"]])
+        if problems:
+            raise StackError(
+                f"{record['type']} inputs rejected by the provider schema: {'; '.join(problems)}",
+                file=str(path), resource=record["name"],
+            )
+
+
+def _user_data(monitor: RecordingMonitor) -> dict[str, UserDataRecord]:
+    out: dict[str, UserDataRecord] = {}
+    for record in monitor.records:
+        if record["type"] != INSTANCE:
+            continue
+        plain = monitor.plain_inputs[record["urn"]].get("userData")
+        if not plain:
+            continue
+        mime, compressed = decode_user_data(plain)
+        out[record["name"]] = UserDataRecord(
+            server=record["name"], urn=record["urn"], user_data=plain, mime=mime, compressed=compressed,
+            secret="userData" in record["secretInputs"], parts=mime_parts(mime),
+        )
+    return out
+
+
+def _redact_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
+    return {k: _redact(v)[0] for k, v in sorted(outputs.items())}
