@@ -32,6 +32,7 @@ from components.errors import StackError
 from openstack_stacks import report
 from openstack_stacks.tools.cloudmodel import OfflineCloud
 from openstack_stacks.tools.schema import SECRET_SIG, check_inputs
+from openstack_stacks.tools.urns import engine_urn, normalise
 
 PROJECT = "openstack-stacks"
 # Relative stack paths that do not exist from the working directory are tried from the checkout (when running
@@ -123,6 +124,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.records: list[dict[str, Any]] = []
         self.plain_inputs: dict[str, dict[str, Any]] = {}
 
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN: the parent's whole type chain below the root stack (the mocks keep only the
+        parent's last type)."""
+        return engine_urn(settings.get_stack(), settings.get_project(), parent, type_, name)
+
     def GetDeploymentInfo(self, request):  # noqa: N802 - gRPC name
         # Without ALIAS_SPECS the SDK resolves aliases (and the aliases children inherit from a
         # renamed parent) into URNs itself, which is what we record for the diff.
@@ -138,7 +144,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         raw = {k: v for k, v in raw.items() if not k.startswith("__")}
         inputs, _ = _redact(raw)
         secret_inputs = sorted(k for k, v in raw.items() if _redact(v)[1])
-        aliases = list(request.aliasURNs) + [a.urn for a in request.aliases if a.urn]
+        aliases = [normalise(u) for u in [*request.aliasURNs, *(a.urn for a in request.aliases if a.urn)]]
         self.records.append({
             "urn": response.urn,
             "name": request.name,
