@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.errors import StackError
-from openstack_stacks.tools.offline import render, run_program
+from openstack_stacks.tools.offline import render
 
 STACK = """
 parameters:
@@ -60,19 +60,3 @@ def test_heat_parameter_given_as_secret_is_secret_without_hidden(tmp_path: Path)
                     "resources: {}\noutputs:\n  echo: {value: {get_param: word}}\n")
     assert render(path, {"word": "hello"}).outputs["echo"] == "hello"
     assert set(render(path, secret_parameters={"word": "hello"}).outputs["echo"]) == {"secret"}
-
-
-def test_secret_entries_are_read_from_the_stack_settings_file(tmp_path: Path) -> None:
-    """`pulumi config set --path parameters.x --secret` marks only the top key secret; the file says which."""
-    from openstack_stacks.program import config_secret_parameters
-
-    (tmp_path / "Pulumi.dev.yaml").write_text(
-        "config:\n  openstack-stacks:parameters:\n    token:\n      secure: AAABAJ0s\n    web_count: 3\n")
-    found: list[frozenset[str]] = []
-    config = {"openstack-stacks:parameters": json.dumps({"token": "t", "web_count": 3})}
-    run_program(lambda: found.append(config_secret_parameters(tmp_path)), source="x", config=config,
-                secret_keys=["openstack-stacks:parameters"])
-    run_program(lambda: found.append(config_secret_parameters(tmp_path / "elsewhere")), source="x",
-                config=config, secret_keys=["openstack-stacks:parameters"])
-    run_program(lambda: found.append(config_secret_parameters(tmp_path)), source="x", config=config)
-    assert found == [frozenset({"token"}), frozenset({"token", "web_count"}), frozenset()]

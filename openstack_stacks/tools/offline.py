@@ -276,11 +276,18 @@ def mime_parts(mime: bytes) -> list[dict[str, Any]]:
     return parts
 
 
-def _config_map(stack_file: str, parameters: dict[str, Any], env_files: list[str]) -> dict[str, str]:
+def _config_map(stack_file: str, parameters: dict[str, Any], secret_parameters: dict[str, Any],
+                env_files: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The config map and secret keys the CLI would hand the program (`PULUMI_CONFIG`,
+    `PULUMI_CONFIG_SECRET_KEYS`) for these values, secrets under `secretParameters`."""
     cfg = {f"{PROJECT}:stackFile": stack_file, f"{PROJECT}:parameters": json.dumps(parameters)}
+    secret_keys = []
+    if secret_parameters:
+        cfg[f"{PROJECT}:secretParameters"] = json.dumps(secret_parameters)
+        secret_keys.append(f"{PROJECT}:secretParameters")
     if env_files:
         cfg[f"{PROJECT}:environment"] = json.dumps(env_files)
-    return cfg
+    return cfg, secret_keys
 
 
 def render(
@@ -293,20 +300,15 @@ def render(
 ) -> Plan:
     """Run the real program for `path` offline; raise StackError on bad input or a schema violation.
 
-    `secret_parameters` are given as `pulumi config set --path parameters.NAME --secret` gives them.
+    `secret_parameters` are given as `pulumi config set --path secretParameters.NAME --secret` gives them.
     """
     from openstack_stacks import program
     path = Path(path)
     if not path.exists():
         raise StackError("no such file", file=str(path))
-    secrets = dict(secret_parameters or {})
-    config = _config_map(str(path), {**dict(parameters or {}), **secrets}, list(env_files))
-    program.OFFLINE_SECRET_PARAMETERS = frozenset(secrets)
-    try:
-        return run_program(program.main, source=str(path),
-                           config=config, stack=stack)
-    finally:
-        program.OFFLINE_SECRET_PARAMETERS = None
+    config, secret_keys = _config_map(str(path), dict(parameters or {}), dict(secret_parameters or {}),
+                                      list(env_files))
+    return run_program(program.main, source=str(path), config=config, stack=stack, secret_keys=secret_keys)
 
 
 def run_program(
