@@ -60,3 +60,17 @@ def test_heat_parameter_given_as_secret_is_secret_without_hidden(tmp_path: Path)
                     "resources: {}\noutputs:\n  echo: {value: {get_param: word}}\n")
     assert render(path, {"word": "hello"}).outputs["echo"] == "hello"
     assert set(render(path, secret_parameters={"word": "hello"}).outputs["echo"]) == {"secret"}
+
+
+def test_user_data_carrying_a_secret_is_written_owner_only_even_over_old_files(tmp_path: Path) -> None:
+    import stat
+
+    path = tmp_path / "stack.yaml"
+    path.write_text(STACK)
+    out = tmp_path / "out"
+    render(path, {"token": "plain"}).write(out)
+    assert stat.S_IMODE((out / "userdata" / "vm.mime").stat().st_mode) & 0o044
+    written = render(path, secret_parameters={"token": "t0ken-value"}).write(out)
+    files = [p for p in written if p.parent.name == "userdata"]
+    assert len(files) == 2 and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
+    assert b"t0ken-value" in (out / "userdata" / "vm.mime").read_bytes()

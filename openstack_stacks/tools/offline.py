@@ -11,6 +11,7 @@ import base64
 import binascii
 import email
 import email.policy
+import gc
 import gzip
 import hashlib
 import json
@@ -94,6 +95,27 @@ def _sdk_tuned_for_mocks() -> Iterator[None]:
             os.environ.pop("PULUMI_ERROR_OUTPUT_STRING", None)
         else:
             os.environ["PULUMI_ERROR_OUTPUT_STRING"] = strict_outputs
+
+
+@contextmanager
+def _gc_tuned_for_render() -> Iterator[None]:
+    """While a render runs, Python's cyclic garbage collector leaves the long-lived objects alone.
+
+    A render allocates objects that live until it ends (resources, Outputs, futures, recorded requests);
+    with the default thresholds (700, 10, 10) the collector re-scans them again and again, about half of
+    a large render's CPU. Everything alive before the render is frozen (never scanned), and the youngest
+    generation is collected every 100,000 allocations instead of 700; cycles are still collected, so
+    memory stays bounded. Restored afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 class InlineExecutor(ThreadPoolExecutor):
@@ -236,19 +258,32 @@ class Plan:
         written[0].write_text(self.to_json())
         if self.user_data:
             (out / "userdata").mkdir(exist_ok=True)
+        directory = str(out / "userdata")
         for name, rec in self.user_data.items():
             for suffix, data in ((".mime", rec.mime), (".user_data", rec.user_data.encode())):
-                path = out / "userdata" / f"{name}{suffix}"
-                path.write_bytes(data)
-                if rec.secret:  # user data that carries a secret stays readable by its owner only
-                    path.chmod(0o600)
-                written.append(path)
+                path = os.path.join(directory, name + suffix)
+                _write_file(path, data, private=rec.secret)
+                written.append(Path(path))
         for rel, text in sorted(self.artifacts.items()):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
             written.append(path)
         return written
+
+
+def _write_file(path: str, data: bytes, *, private: bool) -> None:
+    """Write `data` with one open/write/close; a private file (user data carrying a secret) is created
+    readable by its owner only, never briefly world-readable."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
+    try:
+        if private:
+            os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def decode_user_data(user_data: str) -> tuple[bytes, bool]:
@@ -264,6 +299,52 @@ def decode_user_data(user_data: str) -> tuple[bytes, bool]:
 
 def mime_parts(mime: bytes) -> list[dict[str, Any]]:
     """Filename, content type, size and digest of each part of a multipart user data."""
+    fast = _parts_of_our_layout(mime)
+    return fast if fast is not None else _parts_by_email(mime)
+
+
+# The layout `userdata.mime.render_mime` writes (a fixed boundary that no part contains, headers as below).
+_OUR_HEAD = b'Content-Type: multipart/mixed; boundary="MIMEBOUNDARY"\nMIME-Version: 1.0\r\n\r\n--MIMEBOUNDARY\r\n'
+_OUR_TAIL = b"\r\n--MIMEBOUNDARY--\r\n"
+_OUR_SEPARATOR = b"\r\n--MIMEBOUNDARY\r\n"
+
+
+def _parts_of_our_layout(mime: bytes) -> list[dict[str, Any]] | None:
+    """`_parts_by_email` for a message in our own writer's layout, without the `email` parser (which costs
+    more than building the message); None for anything else, which `email` then reads."""
+    if not (mime.startswith(_OUR_HEAD) and mime.endswith(_OUR_TAIL)):
+        return None
+    parts = []
+    for chunk in mime[len(_OUR_HEAD):-len(_OUR_TAIL)].split(_OUR_SEPARATOR):
+        head, sep, body = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            return None
+        headers = {}
+        for line in head.split(b"\r\n"):
+            name, colon, value = line.partition(b": ")
+            if not colon:
+                return None
+            headers[name.decode("ascii").lower()] = value.decode("ascii")
+        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        encoding = headers.get("content-transfer-encoding", "7bit").lower()
+        disposition = headers.get("content-disposition")
+        filename = None
+        if disposition is not None:
+            prefix = 'attachment; filename="'
+            if not disposition.startswith(prefix) or not disposition.endswith('"') or "\\" in disposition:
+                return None
+            filename = disposition[len(prefix):-1]
+            if '"' in filename:
+                return None
+        if not content_type or encoding not in ("7bit", "base64"):
+            return None
+        payload = base64.b64decode(body) if encoding == "base64" else body
+        parts.append({"filename": filename, "contentType": content_type, "size": len(payload),
+                      "sha256": hashlib.sha256(payload).hexdigest()})
+    return parts
+
+
+def _parts_by_email(mime: bytes) -> list[dict[str, Any]]:
     message = email.message_from_bytes(mime, policy=email.policy.compat32)
     if not message.is_multipart():
         return [{"filename": None, "contentType": "text/x-not-multipart", "size": len(mime),
@@ -308,7 +389,8 @@ def render(
         raise StackError("no such file", file=str(path))
     config, secret_keys = _config_map(str(path), dict(parameters or {}), dict(secret_parameters or {}),
                                       list(env_files))
-    return run_program(program.main, source=str(path), config=config, stack=stack, secret_keys=secret_keys)
+    with _gc_tuned_for_render():
+        return run_program(program.main, source=str(path), config=config, stack=stack, secret_keys=secret_keys)
 
 
 def run_program(

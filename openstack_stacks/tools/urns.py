@@ -52,6 +52,8 @@ def engine_urn(stack: str, project: str, parent: str | None, type_: str, name: s
 
 def normalise(urn: str) -> str:
     """An SDK-computed URN (alias) in the engine's spelling: no `pulumi:pulumi:Stack$` before a child's type."""
+    if f"::{ROOT_TYPE}$" not in urn:
+        return urn
     stack, project, qualified, name = split_urn(urn)
     if qualified.startswith(ROOT_TYPE + "$"):
         qualified = qualified[len(ROOT_TYPE) + 1:]
