@@ -145,6 +145,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(cloud)
         self.records: list[dict[str, Any]] = []
         self.plain_inputs: dict[str, dict[str, Any]] = {}
+        self.input_dependencies: dict[str, dict[str, list[str]]] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The engine's URN: the parent's whole type chain below the root stack (the mocks keep only the
@@ -187,7 +188,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             },
         })
         self.plain_inputs[response.urn] = _plain(raw)
+        self._record_input_dependencies(response.urn, request)
         return response
+
+    def _record_input_dependencies(self, urn: str, request: Any) -> None:
+        """Which resources each input's value came from (the data dependencies, beside `dependsOn`); the
+        dependency-graph benchmark compares the graph as built with this minimal one."""
+        deps = {key: sorted(set(value.urns)) for key, value in request.propertyDependencies.items() if value.urns}
+        if deps:
+            self.input_dependencies[urn] = deps
 
 
 @dataclass
@@ -219,6 +228,8 @@ class Plan:
     user_data: dict[str, UserDataRecord]
     notes: list[str]
     artifacts: dict[str, str]
+    # URN -> input name -> URNs its value came from (not written to plan.json).
+    input_dependencies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def by_type(self, token: str) -> list[dict[str, Any]]:
         """Recorded resources of one type token, in registration order."""
@@ -458,6 +469,7 @@ def run_program(
         user_data=_user_data(monitor),
         notes=notes,
         artifacts=artifacts_holder,
+        input_dependencies=monitor.input_dependencies,
     )
 
 
