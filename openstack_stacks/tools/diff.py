@@ -39,13 +39,56 @@ def load_plan(path: str | Path, parameters: dict[str, Any] | None = None, *,
     return render(path, parameters or {}, env_files=env_files, stack=stack).to_dict()
 
 
+def _is_plan(path: str | Path) -> bool:
+    path = Path(path)
+    return (path.is_dir() and (path / "plan.json").is_file()) or path.suffix == ".json"
+
+
+def _load_in_child(conn: Any, path: str, parameters: dict[str, Any], env_files: tuple[str, ...],
+                   stack: str) -> None:
+    try:
+        conn.send(("ok", load_plan(path, parameters, env_files=env_files, stack=stack)))
+    except StackError as exc:
+        conn.send(("error", (exc.message, exc.file, exc.resource, exc.field)))
+    except Exception as exc:
+        conn.send(("error", (f"{type(exc).__name__}: {exc}", str(path), None, None)))
+    finally:
+        conn.close()
+
+
+def _load_both(old: str | Path, new: str | Path, old_params: dict[str, Any], new_params: dict[str, Any],
+               env_files: tuple[str, ...], stack: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The two plans; when both sides are rendered, OLD renders in a forked process while this one renders
+    NEW, so a stack-to-stack diff takes about one render's time where there is a core to spare."""
+    import multiprocessing
+
+    if _is_plan(old) or _is_plan(new) or "fork" not in multiprocessing.get_all_start_methods():
+        return (load_plan(old, old_params, env_files=env_files, stack=stack),
+                load_plan(new, new_params, env_files=env_files, stack=stack))
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_load_in_child, args=(send, str(old), old_params, env_files, stack))
+    child.start()
+    send.close()
+    try:
+        new_plan = load_plan(new, new_params, env_files=env_files, stack=stack)
+        status, payload = receive.recv()
+    finally:
+        child.join()
+    if status == "error":
+        message, file, resource, field_name = payload
+        raise StackError(message, file=file, resource=resource, field=field_name)
+    return payload, new_plan
+
+
 def diff_files(old: str | Path, new: str | Path, parameters: dict[str, Any] | None = None, *,
                old_parameters: dict[str, Any] | None = None, new_parameters: dict[str, Any] | None = None,
                env_files: tuple[str, ...] = (), stack: str = "dev") -> PlanDiff:
     """Diff two plan files / stack files / templates (`parameters` apply to both renders)."""
     base = dict(parameters or {})
-    return diff_plans(load_plan(old, {**base, **(old_parameters or {})}, env_files=env_files, stack=stack),
-                      load_plan(new, {**base, **(new_parameters or {})}, env_files=env_files, stack=stack))
+    old_plan, new_plan = _load_both(old, new, {**base, **(old_parameters or {})},
+                                    {**base, **(new_parameters or {})}, env_files, stack)
+    return diff_plans(old_plan, new_plan)
 
 
 def _parser() -> argparse.ArgumentParser:
