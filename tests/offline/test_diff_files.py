@@ -12,7 +12,8 @@ from openstack_stacks.tools.offline import render
 
 def test_parallel_renders_give_the_sequential_diff() -> None:
     both = diff_cli.diff_files("stacks/web.yaml", "stacks/web.yaml", new_parameters={"web_count": "3"})
-    sequential = diff_plans(render("stacks/web.yaml").to_dict(), render("stacks/web.yaml", {"web_count": "3"}).to_dict())
+    old, new = render("stacks/web.yaml").to_dict(), render("stacks/web.yaml", {"web_count": "3"}).to_dict()
+    sequential = diff_plans(old, new)
     assert both.to_dict() == sequential.to_dict()
     assert both.by_op("create") and not both.by_op("delete")
 
