@@ -93,7 +93,7 @@ def critical_path(resources: list[dict[str, Any]], graph: dict[str, set[str]]) -
     finish: dict[str, float] = {}
     via: dict[str, str | None] = {}
     for r in resources:  # registration order: every dependency is registered before its dependent
-        deps = [d for d in graph.get(r["urn"], ()) if d in finish]
+        deps = sorted(d for d in graph.get(r["urn"], ()) if d in finish)  # ties: the same chain every run
         start_from = max(deps, key=lambda d: finish[d], default=None)
         finish[r["urn"]] = (finish[start_from] if start_from else 0.0) + latency(r)
         via[r["urn"]] = start_from
@@ -108,15 +108,14 @@ def critical_path(resources: list[dict[str, Any]], graph: dict[str, set[str]]) -
     return total, chain[::-1]
 
 
-def critical_path_report(sources: Iterable[str]) -> list[tuple[str, str]]:
-    """One line per stack: critical path as built vs minimal."""
+def critical_path_numbers(sources: Iterable[str]) -> list[tuple[str, float, float, list[str]]]:
+    """Per stack: critical path as built, minimal, and the chain as built."""
     from openstack_stacks.tools.offline import render
 
-    lines = []
+    rows = []
     for source in sources:
         plan = render(source)
         built, chain = critical_path(plan.resources, built_graph(plan.resources))
         minimal, _ = critical_path(plan.resources, minimal_graph(plan.resources, plan.input_dependencies))
-        lines.append((source, f"{built:.0f} s as built, {minimal:.0f} s minimal ({built / minimal:.2f}x); "
-                              f"chain as built: {' > '.join(chain)}"))
-    return lines
+        rows.append((source, built, minimal, chain))
+    return rows
