@@ -7,7 +7,7 @@ interface, and a security group with two rules: 8 + 6N leaf resources.
 The floor registers the same 8 + 6N leaf resources directly with pulumi-openstack (no component), with
 the same inputs and the same user data bytes (checked before timing: every leaf's type, name, inputs and
 protect/deleteBeforeReplace options are compared), under the same mocks (the offline cloud, the recording
-monitor and the inline executor without which the SDK's mocks slow to about 50 ms per resource); that
+monitor and the inline executor without which the SDK's mocks re-enter the event loop); that
 is the bare SDK's price for these registrations. Each measurement runs in a fresh process; CPU is the
 process CPU time of the render call (imports done before in both), memory the process's peak RSS.
 
@@ -226,6 +226,29 @@ def user_data_per_server(samples: int = 2000) -> float:
     return statistics.median(batches) * 1000
 
 
+def readme_figures(results: dict[str, Any]) -> str:
+    """The README's benchmark figures, from the recorded results (tests/test_readme.py checks they match)."""
+    lines = ["| servers | leaf resources | render CPU | floor CPU | CPU ratio | render peak RSS | floor peak RSS "
+             "| memory ratio |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results["ratios"]:
+        lines.append(f"| {r['servers']} | {r['leaves']} | {r['render_cpu_s']:.2f} s | {r['floor_cpu_s']:.2f} s | "
+                     f"{r['cpu_ratio']:.2f} | {r['render_mb']} MB | {r['floor_mb']} MB | {r['memory_ratio']:.2f} |")
+    d = results.get("diff")
+    if d:
+        lines += ["", f"Diff at {d['servers']} servers (command wall time): plan-to-plan {d['plan_to_plan_s']:.2f} s; "
+                      f"stack-to-stack {d['stack_to_stack_s']:.2f} s, {d['stack_to_stack_ratio']:.2f}x one render "
+                      f"({d['render_s']:.2f} s)."]
+    if results.get("scale"):
+        parts = [f"{r['servers']} servers {r['render_cpu_s']:.1f} s CPU ({r['cpu_ms_per_server']:.1f} ms per "
+                 f"server), {r['render_mb']} MB" for r in results["scale"]]
+        lines += ["", "Scale (the render alone): " + "; ".join(parts) + "."]
+    if results.get("critical_paths"):
+        lines += ["", "| stack | critical path as built | minimal graph | ratio |", "|---|---:|---:|---:|"]
+        lines += [f"| `{r['stack']}` | {r['built_s']} s | {r['minimal_s']} s | {r['ratio']:.2f} |"
+                  for r in results["critical_paths"]]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 3000])
@@ -257,6 +280,7 @@ def main() -> None:
         previous = json.loads(Path(args.record).read_text()) if Path(args.record).exists() else {}
         previous.update(results)
         Path(args.record).write_text(json.dumps(previous, indent=2) + "\n")
+        print(readme_figures(previous))
 
 
 if __name__ == "__main__":
