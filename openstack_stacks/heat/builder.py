@@ -13,7 +13,8 @@ from openstack_stacks.heat.environment import Environment
 from openstack_stacks.heat.functions import resolve
 from openstack_stacks.heat.parameters import resolve_parameters
 from openstack_stacks.heat.resources.base import REGISTRY, HeatResource
-from openstack_stacks.heat.scope import Scope
+from openstack_stacks.heat.resources.nested import NestedTemplate
+from openstack_stacks.heat.scope import Nesting, Scope
 from openstack_stacks.heat.template import Template
 
 MAX_DEPTH = 5
@@ -96,6 +97,7 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
                                 path=template.path, secret_names=secret_names)
     scope = Scope(template, params, stack_name=stack_name, prefix=prefix, environment=environment)
     scope.depth = depth
+    scope.nesting = Nesting(build_template=build_template, outputs_of=outputs_of, plugin_for=plugin_for)
     scope.opts = opts or pulumi.ResourceOptions()
     resources = template.section("resources")
     names, deps = order(template, resources)
@@ -146,8 +148,6 @@ def plugin_for(type_name: str, scope: Scope, name: str) -> type[HeatResource]:
     """The plugin for a type: registry entry, environment mapping, or a nested template file."""
     mapped = scope.environment.map_type(type_name)
     if mapped.endswith((".yaml", ".yml", ".template", ".json")):
-        from openstack_stacks.heat.resources.nested import NestedTemplate
-
         return NestedTemplate.for_file(str(_relative(mapped, scope, type_name)))
     if mapped in REGISTRY:
         return REGISTRY[mapped]

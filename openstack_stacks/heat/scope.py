@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +17,16 @@ if TYPE_CHECKING:
 
 PSEUDO_HOT = ("OS::stack_name", "OS::stack_id", "OS::project_id")
 PSEUDO_CFN = ("AWS::StackName", "AWS::StackId", "AWS::Region", "AWS::AccountId", "AWS::NoValue")
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """The builder's entry points, handed to plugins that build templates of their own (nested stacks,
+    groups) through the scope, so they need not import the builder (which imports them)."""
+
+    build_template: Callable[..., Scope]
+    outputs_of: Callable[[Scope], dict[str, Any]]
+    plugin_for: Callable[[str, Scope, str], type[HeatResource]]
 
 
 class Scope:
@@ -36,6 +48,7 @@ class Scope:
         self.where: str | None = None
         self._conditions: dict[str, bool] = {}
         self._condition_defs = template.section("conditions")
+        self.nesting: Nesting | None = None  # set by the builder
 
     # --- names -------------------------------------------------------------------------------------
     def logical_name(self, resource: str) -> str:

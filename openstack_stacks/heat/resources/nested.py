@@ -36,8 +36,7 @@ class NestedTemplate(HeatResource):
                                        "ATTRIBUTES": {n: "output" for n in outputs}})
 
     def build(self) -> None:
-        from openstack_stacks.heat.builder import build_template, outputs_of
-
+        build_template, outputs_of = self.scope.nesting.build_template, self.scope.nesting.outputs_of
         tpl = templates.parse(parse_document(self.FILE).keep_last(), self.FILE)
         self.component = TemplateComponent(self.logical, self.FILE, self.child_opts())
         given = {k: v for k, v in self.props.items() if v is not None}
@@ -69,7 +68,7 @@ class ResourceGroup(HeatResource):
     REF = "refs"
 
     def build(self) -> None:
-        from openstack_stacks.heat.builder import plugin_for
+        plugin_for = self.scope.nesting.plugin_for
         from openstack_stacks.heat.functions import _substitute
 
         p = self.props
