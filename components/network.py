@@ -1,17 +1,27 @@
 """Network component: a Neutron network, its subnets and an optional router to an external network."""
 
-from __future__ import annotations
-
 import ipaddress
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_openstack as openstack
 
+from components.args import coerce
 from components.errors import StackError
+from components.links import router_interface
 from components.lookup import network_id_by_name
 
 TOKEN = "openstack-stacks:index:Network"
+
+
+@dataclass
+class AllocationPoolArgs:
+    """A range of addresses Neutron hands out (DHCP and ports without a fixed IP)."""
+
+    start: str
+    """First address of the pool."""
+    end: str
+    """Last address of the pool."""
 
 
 @dataclass
@@ -19,13 +29,23 @@ class SubnetArgs:
     """One subnet of a network. `gateway_ip="none"` disables the gateway."""
 
     name: str
+    """Key of the subnet in the network (and its OpenStack name unless `os_name` is set)."""
     cidr: str
+    """The subnet's CIDR, without host bits."""
     gateway_ip: str | None = None
-    dns_nameservers: list[str] = field(default_factory=list)
-    allocation_pools: list[tuple[str, str]] = field(default_factory=list)
-    enable_dhcp: bool = True
-    router_interface: bool = True
+    """Gateway address; "none" for no gateway; unset: Neutron's default (the first address)."""
+    dns_nameservers: list[str] | None = field(default_factory=list)
+    allocation_pools: list[AllocationPoolArgs] | None = field(default_factory=list)
+    """Address pools; Python callers may also give (start, end) pairs."""
+    enable_dhcp: bool | None = True
+    router_interface: bool | None = True
+    """Connect the subnet to the network's router (when it has one)."""
     os_name: str | None = None
+
+    def pools(self) -> list[tuple[str, str]]:
+        """The allocation pools as (start, end) pairs."""
+        return [(p.start, p.end) if isinstance(p, AllocationPoolArgs) else (p[0], p[1])
+                for p in self.allocation_pools or ()]
 
     def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         """The subnet's CIDR, validated (raises StackError)."""
@@ -39,9 +59,11 @@ class SubnetArgs:
 class NetworkArgs:
     """A network with subnets; a router with an external gateway when `external_network` is set."""
 
-    subnets: list[SubnetArgs] = field(default_factory=list)
+    subnets: list[SubnetArgs] | None = field(default_factory=list)
     external_network: str | None = None
+    """Name of the external network: a router with its gateway there connects the subnets."""
     router: bool | None = None
+    """A router even without `external_network` (true), or none at all (false)."""
     mtu: int | None = None
     port_security_enabled: bool | None = None
     shared: bool | None = None
@@ -51,18 +73,19 @@ class NetworkArgs:
 class Network(pulumi.ComponentResource):
     """Neutron network + subnets + router; `ready` lists what ports and floating IPs must wait for."""
 
-    network: openstack.networking.Network
-    subnets: dict[str, openstack.networking.Subnet]
-    subnet_args: dict[str, SubnetArgs]
-    router: openstack.networking.Router | None
-    router_interfaces: list[openstack.networking.RouterInterface]
-    ready: list[pulumi.Resource]
+    network_id: pulumi.Output[str]
+    """ID of the Neutron network."""
+    subnet_ids: pulumi.Output[dict[str, str]]
+    """Subnet IDs by subnet name."""
+    router_id: pulumi.Output[str] | None
+    """ID of the router, when the network has one."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TOKEN, name, {}, opts)
+        args = coerce(NetworkArgs, args)
         child = pulumi.ResourceOptions(parent=self)
-        self.subnet_args = {}
-        self.network = openstack.networking.Network(
+        self.subnet_args: dict[str, SubnetArgs] = {}
+        self.network: openstack.networking.Network = openstack.networking.Network(
             name,
             name=args.os_name or name,
             admin_state_up=True,
@@ -71,11 +94,11 @@ class Network(pulumi.ComponentResource):
             shared=args.shared,
             opts=child,
         )
-        self.subnets = {}
-        for sub in args.subnets:
-            self._add_subnet(name, sub, child)
-        self.router = None
-        self.router_interfaces = []
+        self.subnets: dict[str, openstack.networking.Subnet] = {}
+        for index, sub in enumerate(args.subnets or ()):
+            self._add_subnet(name, coerce(SubnetArgs, sub, where=f"subnets[{index}]"), child)
+        self.router: openstack.networking.Router | None = None
+        self.router_interfaces: list[openstack.networking.RouterInterface] = []
         if args.router or (args.router is None and args.external_network):
             ext_id = network_id_by_name(args.external_network) if args.external_network else None
             self.router = openstack.networking.Router(
@@ -85,27 +108,30 @@ class Network(pulumi.ComponentResource):
                 external_network_id=ext_id,
                 opts=child,
             )
-            for sub_name, subnet in self.subnets.items():
+            for sub_name in self.subnets:
                 if not self.subnet_args[sub_name].router_interface:
                     continue
-                # Explicit dependency on the subnet so destroy removes the interface first
-                # (terraform-provider-openstack#1511: 409 SubnetInUse on delete).
-                self.router_interfaces.append(
-                    openstack.networking.RouterInterface(
-                        f"{name}-{sub_name}-rif",
-                        router_id=self.router.id,
-                        subnet_id=subnet.id,
-                        opts=pulumi.ResourceOptions(parent=self, depends_on=[subnet]),
-                    )
-                )
-        self.ready = [*self.subnets.values(), *self.router_interfaces]
-        self.register_outputs(
-            {
-                "networkId": self.network.id,
-                "subnetIds": {k: v.id for k, v in self.subnets.items()},
-                "routerId": self.router.id if self.router else None,
-            }
-        )
+                self.add_router_interface(sub_name, self.router, f"{name}-{sub_name}-rif", child)
+        # What ports and floating IPs must wait for (pitfalls 10); add_router_interface extends it.
+        self.ready: list[pulumi.Resource] = [*self.subnets.values(), *self.router_interfaces]
+        self.network_id = self.network.id
+        self.subnet_ids = pulumi.Output.all(**{k: v.id for k, v in self.subnets.items()}) if self.subnets \
+            else pulumi.Output.from_input({})
+        self.router_id = self.router.id if self.router else None
+        self.register_outputs({"networkId": self.network_id, "subnetIds": self.subnet_ids,
+                               "routerId": self.router_id})
+
+    def add_router_interface(self, subnet_name: str, router: openstack.networking.Router, logical: str,
+                             opts: pulumi.ResourceOptions) -> openstack.networking.RouterInterface:
+        """Connect one of this network's subnets to `router` (this network's own or another's).
+
+        Ports and floating IPs on the network wait for it (`ready`).
+        """
+        interface = router_interface(logical, router_id=router.id, subnet=self.subnet(subnet_name), opts=opts)
+        self.router_interfaces.append(interface)
+        if hasattr(self, "ready"):
+            self.ready.append(interface)
+        return interface
 
     def _add_subnet(self, name: str, sub: SubnetArgs, child: pulumi.ResourceOptions) -> None:
         net = sub.network()
@@ -120,9 +146,7 @@ class Network(pulumi.ComponentResource):
             gateway_ip=None if no_gateway else sub.gateway_ip,
             no_gateway=True if no_gateway else None,
             dns_nameservers=list(sub.dns_nameservers) or None,
-            allocation_pools=[
-                openstack.networking.SubnetAllocationPoolArgs(start=s, end=e) for s, e in sub.allocation_pools
-            ]
+            allocation_pools=[openstack.networking.SubnetAllocationPoolArgs(start=s, end=e) for s, e in sub.pools()]
             or None,
             enable_dhcp=sub.enable_dhcp,
             opts=child,

@@ -150,3 +150,20 @@ def test_import_components_loads_no_frontend_yaml_or_tools() -> None:
     forbidden, loaded = out.stdout.splitlines()
     assert forbidden == "[]"
     assert "'components.server'" in loaded  # the check saw the library load
+
+
+LINK_TYPES = ("FloatingIpAssociate", "VolumeAttach")
+
+
+def test_link_resources_are_made_in_one_place() -> None:
+    """The pitfall rules of floating-IP associations and volume attachments are written once, in
+    components/links.py: nothing else constructs those resources."""
+    offenders = []
+    for path in [*(ROOT / "components").rglob("*.py"), *(ROOT / "openstack_stacks").rglob("*.py")]:
+        if path.name == "links.py" and path.parent.name == "components":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in LINK_TYPES):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.attr}")
+    assert not offenders, offenders

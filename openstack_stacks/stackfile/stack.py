@@ -11,7 +11,7 @@ import yaml
 
 from components.errors import StackError
 from components.keypair import KeyPair, KeyPairArgs, ServerGroup, ServerGroupArgs
-from components.network import Network, NetworkArgs, SubnetArgs
+from components.network import AllocationPoolArgs, Network, NetworkArgs, SubnetArgs
 from components.security_group import RuleArgs, SecurityGroup, SecurityGroupArgs
 from components.server import BootVolumeArgs, PortArgs, Server, ServerArgs, VolumeAttachmentArgs
 from components.volume import Volume, VolumeArgs, cinder_volume
@@ -162,7 +162,7 @@ class Stack(pulumi.ComponentResource):
         for sub_name, s in d["subnets"].items():
             subnets.append(SubnetArgs(
                 name=sub_name, cidr=s["cidr"], gateway_ip=s["gateway_ip"], dns_nameservers=s["dns_nameservers"],
-                allocation_pools=[(p["start"], p["end"]) for p in s["allocation_pools"]],
+                allocation_pools=[AllocationPoolArgs(start=p["start"], end=p["end"]) for p in s["allocation_pools"]],
                 enable_dhcp=s["enable_dhcp"], router_interface=s["router_interface"],
                 os_name=self.spec.name_prefix + (s["name"] or sub_name),
             ))

@@ -6,6 +6,7 @@ from typing import Any
 
 import pulumi_openstack as openstack
 
+from components.links import associate_floating_ip, attach_volume
 from components.volume import Volume, VolumeArgs
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
 
@@ -81,9 +82,7 @@ class VolumeAttachment(HeatResource):
         instance, volume = p["instance_uuid"] or p["InstanceId"], p["volume_id"] or p["VolumeId"]
         if instance is None or volume is None:
             raise self.fail(f"{self.type_name} needs an instance and a volume")
-        self.attach = openstack.compute.VolumeAttach(
-            self.logical, instance_id=instance, volume_id=volume,
-            opts=self.child_opts(delete_before_replace=True))
+        self.attach = attach_volume(self.logical, instance_id=instance, volume_id=volume, opts=self.child_opts())
         self.resources.append(self.attach)
 
     def id(self) -> Any:
@@ -136,7 +135,7 @@ class EipAssociation(HeatResource):
             if eip is None:
                 raise self.fail("EIP or AllocationId must name an AWS::EC2::EIP of this template")
             address = eip.address()
-        self.assoc = openstack.networking.FloatingIpAssociate(
+        self.assoc = associate_floating_ip(
             self.logical, floating_ip=address, port_id=port, fixed_ip=p["PrivateIpAddress"], opts=self.child_opts())
         self.resources.append(self.assoc)
 

@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_openstack as openstack
 
+from components.links import associate_floating_ip
 from components.lookup import network_id_by_name
 from components.security_group import RuleArgs, SecurityGroup, SecurityGroupArgs
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
@@ -261,8 +262,7 @@ class FloatingIP(_Simple):
         if not isinstance(pool, str):
             raise self.fail("floating_network must be a network name or ID given as a parameter")
         if p["port_id"] is not None:
-            # One association mechanism per floating IP (terraform-provider-openstack#605).
-            assoc = openstack.networking.FloatingIpAssociate(
+            assoc = associate_floating_ip(
                 f"{self.logical}-assoc", floating_ip=self.resource.address, port_id=p["port_id"],
                 fixed_ip=p["fixed_ip_address"], opts=self.child_opts())
             self.resources.append(assoc)
@@ -284,7 +284,7 @@ class FloatingIPAssociation(_Simple):
 
     def build(self) -> None:
         p = self.props
-        self.keep(openstack.networking.FloatingIpAssociate(
+        self.keep(associate_floating_ip(
             self.logical, floating_ip=p["floatingip_id"], port_id=p["port_id"], fixed_ip=p["fixed_ip_address"],
             opts=self.child_opts()))
 
