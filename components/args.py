@@ -45,8 +45,10 @@ def coerce(cls: type[T], value: Any, *, where: str = "args") -> T:
         raise StackError(f"{where} must be given as values, not as one Output", field=where)
     if not isinstance(value, dict):
         raise StackError(f"{where} must be a {cls.__name__} or a mapping, not {type(value).__name__}", field=where)
-    hints = typing.get_type_hints(cls)
-    names = {f.name for f in dataclasses.fields(cls) if f.init}
+    # The annotations as evaluated when the class was made (typing.get_type_hints would try to resolve the
+    # 'Output[T]' forward reference inside pulumi.Input and fail).
+    hints = {f.name: f.type for f in dataclasses.fields(cls) if f.init}
+    names = set(hints)
     unknown = sorted(set(value) - names)
     if unknown:
         raise StackError(f"{cls.__name__} has no field {unknown[0]!r}", field=f"{where}.{unknown[0]}")
