@@ -97,3 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else 2
     print(f"error: unknown command {command!r}\n{USAGE}", file=sys.stderr, end="")
     return 2
+
+
+def run() -> None:
+    """Console-script entry point (`openstack-stacks render ...`, as `python -m components render ...`)."""
+    sys.exit(main())
