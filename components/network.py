@@ -79,6 +79,9 @@ class Network(pulumi.ComponentResource):
     """Subnet IDs by subnet name."""
     router_id: pulumi.Output[str] | None
     """ID of the router, when the network has one."""
+    routed_network_id: pulumi.Output[str]
+    """The network ID, known once the router interfaces exist: give it as `network` of a port with a floating IP
+    (Neutron refuses the association before the subnet reaches the external network)."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TOKEN, name, {}, opts)
@@ -118,6 +121,8 @@ class Network(pulumi.ComponentResource):
         self.subnet_ids = pulumi.Output.all(**{k: v.id for k, v in self.subnets.items()}) if self.subnets \
             else pulumi.Output.from_input({})
         self.router_id = self.router.id if self.router else None
+        self.routed_network_id = pulumi.Output.all(self.network.id, *(r.id for r in self.router_interfaces)).apply(
+            lambda ids: ids[0])
         self.register_outputs({"networkId": self.network_id, "subnetIds": self.subnet_ids,
                                "routerId": self.router_id})
 

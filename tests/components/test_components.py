@@ -111,3 +111,17 @@ def test_a_misspelt_dict_key_is_one_clear_error() -> None:
         assert "VolumeArgs has no field 'sise'" in str(exc)
     else:
         raise AssertionError("a misspelt field was accepted")
+
+
+def test_routed_network_id_makes_a_port_wait_for_the_router_interface() -> None:
+    """Other languages pass IDs: `routed_network_id` carries the router interfaces as dependencies."""
+    def body() -> None:
+        net = Network("app", NetworkArgs(subnets=[SubnetArgs(name="v4", cidr="10.10.0.0/24")],
+                                         external_network="public"))
+        Server("a", ServerArgs(flavor="m1", image="i", ports=[PortArgs(network=net.routed_network_id)]))
+        Server("b", ServerArgs(flavor="m1", image="i", ports=[PortArgs(network=net.network_id)]))
+
+    resources = _by_name(run_program(body, source="routed"))
+    rif = resources["app-v4-rif"]["urn"]
+    assert rif in resources["a-port0"]["options"]["dependsOn"]
+    assert rif not in resources["b-port0"]["options"]["dependsOn"]
