@@ -44,12 +44,12 @@ def build(
     """
     parsed = parse_document(path)
     module = frontend_for(parsed.data)
-    # Heat's parser keeps the last of duplicated keys (real templates rely on it); our own files refuse them.
-    document = parsed.keep_last() if module.__name__ == "openstack_stacks.heat" else parsed.refuse_duplicates()
+    # Each front-end declares how duplicated keys are read (Heat keeps the last; our own files refuse them).
+    document = parsed.keep_last() if module.DUPLICATE_KEYS == "keep_last" else parsed.refuse_duplicates()
     kwargs: dict[str, Any] = {"path": str(path), "parameters": dict(parameters or {}), "opts": opts,
                               "secret_parameters": frozenset(secret_parameters)}
     if env_files:
-        if module.__name__ != "openstack_stacks.heat":
+        if not module.ENVIRONMENT_FILES:
             raise StackError("environment files apply to Heat/CFN templates only", file=str(path))
         kwargs["env_files"] = list(env_files)
     return module.build(document, **kwargs)

@@ -7,6 +7,7 @@ lazy import cannot hide a wrong-way dependency; only `if TYPE_CHECKING:` blocks 
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -167,3 +168,25 @@ def test_link_resources_are_made_in_one_place() -> None:
                     and node.func.attr in LINK_TYPES):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.func.attr}")
     assert not offenders, offenders
+
+
+def test_provider_type_tokens_in_the_tools_are_the_providers() -> None:
+    """The offline wing reads plans without importing pulumi_openstack (plan-to-plan diff stays fast), so it
+    names provider types by token; each token must be a resource or function of the real provider schema, and
+    the ones the components build equal the SDK classes' `pulumi_type`."""
+    import json
+
+    import pulumi_openstack as openstack
+
+    schema = json.loads((ROOT / "openstack_stacks" / "tools" / "data" / "pulumi-openstack-schema.json").read_text())
+    real = set(schema["resources"]) | set(schema["functions"])
+    literals = set()
+    for path in (ROOT / "openstack_stacks").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(
+                    r"openstack:[a-z]+/[A-Za-z0-9]+:[A-Za-z0-9]+", node.value):
+                literals.add(node.value)
+    assert literals and not literals - real, sorted(literals - real)
+    built = {openstack.compute.Instance, openstack.networking.Port, openstack.networking.FloatingIpAssociate,
+             openstack.compute.VolumeAttach, openstack.blockstorage.Volume, openstack.networking.RouterInterface}
+    assert {cls.pulumi_type for cls in built} <= literals
