@@ -164,8 +164,9 @@ def resolve_parameters(
         else:
             raise StackError(
                 "parameter has no default and no value was given "
-                f"(pulumi config set --path 'parameters.{name}' VALUE{' --secret' if param.secret else ''}"
-                f" or render -p {name}=VALUE)",
+                + (f"(pulumi config set --path 'secretParameters.{name}' --secret VALUE or render -s {name}=VALUE)"
+                   if param.secret else
+                   f"(pulumi config set --path 'parameters.{name}' VALUE or render -p {name}=VALUE)"),
                 file=file, resource=name,
             )
         try:

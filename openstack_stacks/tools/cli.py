@@ -38,7 +38,7 @@ def _render_parser() -> argparse.ArgumentParser:
     parser.add_argument("file", help="stack file, HOT or CFN template")
     parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("-s", "--secret-parameter", action="append", default=[], metavar="NAME=VALUE",
-                        help="a parameter given as a secret (like `pulumi config set --path parameters.NAME "
+                        help="a parameter given as a secret (like `pulumi config set --path secretParameters.NAME "
                              "--secret`): secret whatever the file declares")
     parser.add_argument("-e", "--environment", action="append", default=[], metavar="ENV_FILE",
                         help="Heat environment file (parameters, parameter_defaults, resource_registry)")

@@ -167,6 +167,23 @@ def _walk(value: Any, path: tuple[Step, ...] = ()):
             yield from _walk(item, (*path, i))
 
 
+def _strings(value: Any) -> list[str]:
+    """Every string inside `value` (what `_walk` yields, without building paths)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return []
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict | list):
+            out.extend(_strings(item))
+    return out
+
+
 def _substitute(value: Any, mapping: dict[str, str]) -> Any:
     if isinstance(value, str):
         return mapping.get(value, value)
@@ -237,7 +254,7 @@ class _Differ:
             needs = set((res.get("options") or {}).get("dependsOn", []))
             if res.get("parent") in self.old_by_urn:
                 needs.add(res["parent"])
-            needs |= {by_id[v] for _, v in _walk(res.get("inputs") or {}) if isinstance(v, str) and v in by_id}
+            needs |= {by_id[v] for v in _strings(res.get("inputs") or {}) if v in by_id}
             needs.discard(res["urn"])
             deps[res["urn"]] = needs
         return deps
@@ -267,14 +284,19 @@ class _Differ:
 
     def _judge(self, step: ResourceDiff, prev: dict[str, Any], res: dict[str, Any]) -> None:
         opts = res.get("options") or {}
-        new_inputs = _substitute(res.get("inputs") or {}, self.id_map)
+        new_inputs = res.get("inputs") or {}
+        if self.id_map:
+            new_inputs = _substitute(new_inputs, self.id_map)
         old_inputs = prev.get("inputs") or {}
-        changes = {c.path: c for c in diff_values(old_inputs, new_inputs)}
+        # Equal inputs (most of a large stack) need no walk: dict equality runs in C.
+        changes = {} if old_inputs == new_inputs else {c.path: c for c in diff_values(old_inputs, new_inputs)}
         found: list[PropertyDiff] = []
         for path, change in changes.items():
             found.append(PropertyDiff(format_path(path), change.kind, change.old, change.new, False))
         # Inputs holding the ID of a replaced (or newly created) resource are unknown until it exists.
-        for path, value in _walk(new_inputs):
+        pending = self.replaced_ids or self.created_ids
+        mentions = pending and any(v in self.replaced_ids or v in self.created_ids for v in _strings(new_inputs))
+        for path, value in (_walk(new_inputs) if mentions else ()):
             if not isinstance(value, str) or not path:
                 continue
             source = self.replaced_ids.get(value) or self.created_ids.get(value)
