@@ -49,9 +49,6 @@ class CinderVolume(HeatResource):
     def size(self) -> Any:
         return self.volume.volume.size
 
-    def status(self) -> Any:
-        return "available"
-
     def os_name(self) -> Any:
         return self.volume.volume.name
 
@@ -68,13 +65,16 @@ class Ec2Volume(CinderVolume):
                           metadata={t["Key"]: str(t["Value"]) for t in p["Tags"] or []}, os_name=self.logical)
 
 
+DEVICE_IGNORED = ("Nova picks the device name; KVM guests ignore the hint anyway (terraform-provider-openstack#1863)")
+
+
 @register
 class VolumeAttachment(HeatResource):
     """compute.VolumeAttach; replaced detach-first (pulumi/pulumi-aws#2769), device never set (t-p-o#1863)."""
 
     TYPES = ("OS::Cinder::VolumeAttachment", "AWS::EC2::VolumeAttachment")
-    PROPERTIES = {"instance_uuid": Prop(), "volume_id": Prop(), "mountpoint": Prop(),
-                  "InstanceId": Prop(), "VolumeId": Prop(), "Device": Prop()}
+    PROPERTIES = {"instance_uuid": Prop(), "volume_id": Prop(), "InstanceId": Prop(), "VolumeId": Prop(),
+                  "mountpoint": Prop(ignored=DEVICE_IGNORED), "Device": Prop(ignored=DEVICE_IGNORED)}
 
     def build(self) -> None:
         p = self.props
@@ -142,3 +142,54 @@ class EipAssociation(HeatResource):
 
     def id(self) -> Any:
         return self.assoc.id
+
+
+@register
+class CinderVolumeType(HeatResource):
+    """OS::Cinder::VolumeType (components.volume_type); `metadata` are the extra specs."""
+
+    TYPES = ("OS::Cinder::VolumeType",)
+    PROPERTIES = {"name": Prop(required=True), "metadata": Prop(default={}), "is_public": Prop(default=True),
+                  "description": Prop(), "projects": Prop(default=[])}
+    ATTRIBUTES = {"name": "os_name", "show": "show"}
+
+    def build(self) -> None:
+        from components.volume_type import VolumeTypeArgs, volume_type
+
+        p = self.props
+        self.volume_type, access = volume_type(self.logical, VolumeTypeArgs(
+            os_name=str(p["name"]), extra_specs={str(k): str(v) for k, v in (p["metadata"] or {}).items()},
+            is_public=bool(p["is_public"]), description=p["description"],
+            projects=[project_id(x) for x in p["projects"] or []]), self.child_opts())
+        self.resources.extend([self.volume_type, *access])
+
+    def id(self) -> Any:
+        return self.volume_type.id
+
+    def os_name(self) -> Any:
+        return self.volume_type.name
+
+
+def project_id(value: Any) -> Any:
+    """A Keystone project given by ID or, as Heat allows, by name."""
+    from openstack_stacks.heat.resources.neutron import UUID
+
+    if isinstance(value, str) and not UUID.match(value):
+        return openstack.identity.get_project_output(name=value).id
+    return value
+
+
+@register
+class EncryptedVolumeType(HeatResource):
+    """Refused: pulumi-openstack has no resource for a volume type's encryption (Cinder's
+    /types/{id}/encryption API), so the volumes would be created unencrypted."""
+
+    TYPES = ("OS::Cinder::EncryptedVolumeType",)
+    PROPERTIES = {"volume_type": Prop(required=True), "provider": Prop(required=True), "cipher": Prop(),
+                  "key_size": Prop(), "control_location": Prop()}
+
+    def build(self) -> None:
+        raise self.fail("OS::Cinder::EncryptedVolumeType is not supported: pulumi-openstack has no resource for "
+                        "a volume type's encryption, and volumes of that type would silently be unencrypted; "
+                        "create the encryption with `openstack volume type create --encryption-provider ...` "
+                        "and give the volume type by name")

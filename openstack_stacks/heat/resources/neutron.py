@@ -28,6 +28,13 @@ def subnet_id(value: Any) -> Any:
     return value
 
 
+def port_id(value: Any) -> Any:
+    """A port given as an ID (or a resource's ID output) or, as Heat allows, by name."""
+    if isinstance(value, str) and not UUID.match(value):
+        return openstack.networking.get_port_output(name=value).id
+    return value
+
+
 def secgroup_id(value: Any) -> Any:
     if isinstance(value, str) and not UUID.match(value):
         return openstack.networking.get_sec_group_output(name=value).id
@@ -51,7 +58,8 @@ class Net(_Simple):
     PROPERTIES = {"name": Prop(), "admin_state_up": Prop(), "shared": Prop(), "port_security_enabled": Prop(),
                   "value_specs": Prop(), "dhcp_agent_ids": Prop(ignored="admin-only scheduling"), "qos_policy": Prop(),
                   "tenant_id": Prop(), "dns_domain": Prop(), "tags": Prop()}
-    ATTRIBUTES = {"name": "os_name", "subnets": "subnets", "mtu": "mtu"}
+    ATTRIBUTES = {"name": "os_name", "subnets": "subnets", "mtu": "mtu", "status": "status",
+                  "admin_state_up": "admin_state_up", "port_security_enabled": "port_security"}
 
     def build(self) -> None:
         p = self.props
@@ -64,7 +72,15 @@ class Net(_Simple):
         return self.resource.name
 
     def subnets(self) -> Any:
-        return []
+        """IDs of the template's subnets on this network (Heat lists the API's, those made elsewhere too)."""
+        return [r.id() for r in self.scope.resources.values()
+                if isinstance(r, Subnet) and getattr(r, "network_ref", None) is self.id()]
+
+    def admin_state_up(self) -> Any:
+        return self.resource.admin_state_up
+
+    def port_security(self) -> Any:
+        return self.resource.port_security_enabled
 
     def mtu(self) -> Any:
         return self.resource.mtu
@@ -86,6 +102,7 @@ class Subnet(_Simple):
         network = p["network"] or p["network_id"]
         if network is None:
             raise self.fail("OS::Neutron::Subnet: property 'network' is required", field="network")
+        self.network_ref = network
         self.keep(openstack.networking.Subnet(
             self.logical, name=p["name"] or self.logical, network_id=network_id(network), cidr=p["cidr"],
             ip_version=int(p["ip_version"]), gateway_ip=p["gateway_ip"], no_gateway=None,
@@ -116,7 +133,8 @@ class Router(_Simple):
     TYPES = ("OS::Neutron::Router",)
     PROPERTIES = {"name": Prop(), "external_gateway_info": Prop(), "admin_state_up": Prop(), "distributed": Prop(),
                   "ha": Prop(), "value_specs": Prop(), "tags": Prop()}
-    ATTRIBUTES = {"name": "os_name", "external_gateway_info": "gateway"}
+    ATTRIBUTES = {"name": "os_name", "external_gateway_info": "gateway", "status": "status",
+                  "admin_state_up": "admin_state_up"}
 
     def build(self) -> None:
         p = self.props
@@ -137,6 +155,9 @@ class Router(_Simple):
 
     def gateway(self) -> Any:
         return {"network_id": self.resource.external_network_id}
+
+    def admin_state_up(self) -> Any:
+        return self.resource.admin_state_up
 
 
 def folded_gateway(router: HeatResource) -> Any:
@@ -202,7 +223,8 @@ class Port(_Simple):
                   "binding:vnic_type": Prop(), "device_owner": Prop(), "device_id": Prop(),
                   "value_specs": Prop(), "tags": Prop(),
                   "replacement_policy": Prop(ignored="Pulumi replaces by schema")}
-    ATTRIBUTES = {"fixed_ips": "fixed_ips", "mac_address": "mac", "name": "os_name", "network_id": "network"}
+    ATTRIBUTES = {"fixed_ips": "fixed_ips", "mac_address": "mac", "name": "os_name", "network_id": "network",
+                  "status": "status", "subnets": "subnets", "device_id": "device_id"}
 
     def build(self) -> None:
         p = self.props
@@ -237,6 +259,12 @@ class Port(_Simple):
 
     def network(self) -> Any:
         return self.resource.network_id
+
+    def subnets(self) -> Any:
+        return self.resource.fixed_ips.apply(lambda ips: [i.subnet_id for i in ips or []])
+
+    def device_id(self) -> Any:
+        return self.resource.device_id
 
 
 @register
@@ -383,3 +411,35 @@ class NeutronSecurityGroupRule(_Simple):
             port_range_max=rule.port_max, remote_ip_prefix=rule.remote_ip_prefix,
             remote_group_id=secgroup_id(p["remote_group"]) if p["remote_group"] is not None else None,
             description=rule.description, opts=self.child_opts()))
+
+
+@register
+class Trunk(_Simple):
+    """OS::Neutron::Trunk (components.trunk). A server booting on the parent port waits for the trunk
+    (openstack_stacks.heat.implicit), as Heat recommends: Open vSwitch takes a trunk only before the boot."""
+
+    TYPES = ("OS::Neutron::Trunk",)
+    PROPERTIES = {"port": Prop(required=True), "sub_ports": Prop(default=[]), "name": Prop(), "description": Prop(),
+                  "admin_state_up": Prop()}
+    ATTRIBUTES = {"port_id": "port_id", "name": "os_name", "status": "status", "show": "show"}
+
+    def build(self) -> None:
+        from components.trunk import SubPortArgs, TrunkArgs, trunk
+
+        p = self.props
+        subs = []
+        for index, sub in enumerate(p["sub_ports"] or []):
+            missing = [k for k in ("port", "segmentation_type", "segmentation_id") if sub.get(k) is None]
+            if missing:
+                raise self.fail(f"a subport needs {', '.join(missing)}", field=f"sub_ports[{index}]")
+            subs.append(SubPortArgs(port_id=port_id(sub["port"]), segmentation_id=int(sub["segmentation_id"]),
+                                    segmentation_type=str(sub["segmentation_type"])))
+        self.keep(trunk(self.logical, TrunkArgs(
+            port_id=port_id(p["port"]), sub_ports=subs, os_name=p["name"] or self.logical,
+            description=p["description"], admin_state_up=p["admin_state_up"]), self.child_opts()))
+
+    def port_id(self) -> Any:
+        return self.resource.port_id
+
+    def os_name(self) -> Any:
+        return self.resource.name
