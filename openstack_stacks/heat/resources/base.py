@@ -86,7 +86,7 @@ class HeatResource:
     def invoke_opts(self) -> pulumi.InvokeOptions:
         """Options for a lookup (get_network, get_image, ...): the provider these resources go to, so a stack
         in another region (OS::Heat::Stack context) or given an explicit provider looks up there too."""
-        from components.provider import openstack_provider
+        from components.regions import openstack_provider
 
         return pulumi.InvokeOptions(parent=self.opts.parent, provider=openstack_provider(self.opts))
 

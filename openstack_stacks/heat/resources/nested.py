@@ -187,7 +187,7 @@ class HeatStack(HeatResource):
     """OS::Heat::Stack: a template given as text (or get_file) built in place, as a nested template is.
 
     `context: {region_name: R}` sends its resources, and every lookup inside, to an explicit openstack provider
-    for region R (components.provider.region_provider) where Heat would create the stack through R's Heat API.
+    for region R (components.regions.region_provider) where Heat would create the stack through R's Heat API.
     """
 
     TYPES = ("OS::Heat::Stack",)
@@ -198,7 +198,7 @@ class HeatStack(HeatResource):
     CONTEXT = ("region_name", "insecure")
 
     def build(self) -> None:
-        from components.provider import region_provider
+        from components.regions import region_provider
         from openstack_stacks.heat.builder import build_template, outputs_of
         from openstack_stacks.stackfile.loader import parse_text
 

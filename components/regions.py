@@ -1,4 +1,4 @@
-"""Explicit openstack providers (one per region) and the provider a component's options route to."""
+"""Explicit openstack providers (one per region) and the openstack provider a component's options name."""
 
 from __future__ import annotations
 
