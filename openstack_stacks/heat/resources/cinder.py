@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pulumi
 import pulumi_openstack as openstack
 
 from components.volume import Volume, VolumeArgs
@@ -160,7 +161,7 @@ class CinderVolumeType(HeatResource):
         self.volume_type, access = volume_type(self.logical, VolumeTypeArgs(
             os_name=str(p["name"]), extra_specs={str(k): str(v) for k, v in (p["metadata"] or {}).items()},
             is_public=bool(p["is_public"]), description=p["description"],
-            projects=[project_id(x) for x in p["projects"] or []]), self.child_opts())
+            projects=[project_id(x, self.invoke_opts()) for x in p["projects"] or []]), self.child_opts())
         self.resources.extend([self.volume_type, *access])
 
     def id(self) -> Any:
@@ -170,12 +171,12 @@ class CinderVolumeType(HeatResource):
         return self.volume_type.name
 
 
-def project_id(value: Any) -> Any:
+def project_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
     """A Keystone project given by ID or, as Heat allows, by name."""
     from openstack_stacks.heat.resources.neutron import UUID
 
     if isinstance(value, str) and not UUID.match(value):
-        return openstack.identity.get_project_output(name=value).id
+        return openstack.identity.get_project_output(name=value, opts=opts).id
     return value
 
 

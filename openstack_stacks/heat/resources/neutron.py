@@ -15,29 +15,30 @@ from openstack_stacks.heat.resources.base import HeatResource, Prop, register
 UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
 
 
-def network_id(value: Any) -> Any:
-    """A network given as an ID (or a resource's ID output) or, as Heat allows, by name."""
+def network_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
+    """A network given as an ID (or a resource's ID output) or, as Heat allows, by name (looked up with the
+    provider `opts` names: the one the template's resources go to)."""
     if isinstance(value, str) and not UUID.match(value):
-        return network_id_by_name(value)
+        return network_id_by_name(value)  # provider routing: after the components rework (issue 14)
     return value
 
 
-def subnet_id(value: Any) -> Any:
+def subnet_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
     if isinstance(value, str) and not UUID.match(value):
-        return openstack.networking.get_subnet_output(name=value).id
+        return openstack.networking.get_subnet_output(name=value, opts=opts).id
     return value
 
 
-def port_id(value: Any) -> Any:
+def port_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
     """A port given as an ID (or a resource's ID output) or, as Heat allows, by name."""
     if isinstance(value, str) and not UUID.match(value):
-        return openstack.networking.get_port_output(name=value).id
+        return openstack.networking.get_port_output(name=value, opts=opts).id
     return value
 
 
-def secgroup_id(value: Any) -> Any:
+def secgroup_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
     if isinstance(value, str) and not UUID.match(value):
-        return openstack.networking.get_sec_group_output(name=value).id
+        return openstack.networking.get_sec_group_output(name=value, opts=opts).id
     return value
 
 
@@ -98,13 +99,14 @@ class Subnet(_Simple):
                   "allocation_pools": "allocation_pools"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         network = p["network"] or p["network_id"]
         if network is None:
             raise self.fail("OS::Neutron::Subnet: property 'network' is required", field="network")
         self.network_ref = network
         self.keep(openstack.networking.Subnet(
-            self.logical, name=p["name"] or self.logical, network_id=network_id(network), cidr=p["cidr"],
+            self.logical, name=p["name"] or self.logical, network_id=network_id(network, io), cidr=p["cidr"],
             ip_version=int(p["ip_version"]), gateway_ip=p["gateway_ip"], no_gateway=None,
             dns_nameservers=p["dns_nameservers"] or None, enable_dhcp=p["enable_dhcp"],
             allocation_pools=[openstack.networking.SubnetAllocationPoolArgs(start=a["start"], end=a["end"])
@@ -137,6 +139,7 @@ class Router(_Simple):
                   "admin_state_up": "admin_state_up"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         gateway = p["external_gateway_info"] or {}
         folded = folded_gateway(self)
@@ -146,7 +149,7 @@ class Router(_Simple):
             gateway = {"network": folded}
         self.keep(openstack.networking.Router(
             self.logical, name=p["name"] or self.logical,
-            external_network_id=network_id(gateway["network"]) if gateway.get("network") else None,
+            external_network_id=network_id(gateway["network"], io) if gateway.get("network") else None,
             enable_snat=gateway.get("enable_snat"), admin_state_up=p["admin_state_up"],
             distributed=p["distributed"], tags=p["tags"], value_specs=p["value_specs"], opts=self.child_opts()))
 
@@ -204,13 +207,14 @@ class RouterInterface(_Simple):
                   "port_id": Prop()}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         router = p["router"] or p["router_id"]
         subnet, port = p["subnet"] or p["subnet_id"], p["port"] or p["port_id"]
         if router is None or (subnet is None and port is None):
             raise self.fail("OS::Neutron::RouterInterface needs a router and a subnet or port")
         self.keep(openstack.networking.RouterInterface(
-            self.logical, router_id=router, subnet_id=subnet_id(subnet) if subnet is not None else None,
+            self.logical, router_id=router, subnet_id=subnet_id(subnet, io) if subnet is not None else None,
             port_id=port, opts=self.child_opts()))
 
 
@@ -227,17 +231,18 @@ class Port(_Simple):
                   "status": "status", "subnets": "subnets", "device_id": "device_id"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         network = p["network"] or p["network_id"]
         if network is None:
             raise self.fail("OS::Neutron::Port: property 'network' is required", field="network")
         fixed = [openstack.networking.PortFixedIpArgs(
-            subnet_id=subnet_id(f.get("subnet") or f.get("subnet_id")) if (f.get("subnet") or f.get("subnet_id"))
+            subnet_id=subnet_id(f.get("subnet") or f.get("subnet_id"), io) if (f.get("subnet") or f.get("subnet_id"))
             else None, ip_address=f.get("ip_address")) for f in p["fixed_ips"]]
         groups = p["security_groups"]
         self.keep(openstack.networking.Port(
-            self.logical, name=p["name"] or self.logical, network_id=network_id(network), fixed_ips=fixed or None,
-            security_group_ids=[secgroup_id(g) for g in groups] if groups else None,
+            self.logical, name=p["name"] or self.logical, network_id=network_id(network, io), fixed_ips=fixed or None,
+            security_group_ids=[secgroup_id(g, io) for g in groups] if groups else None,
             allowed_address_pairs=[openstack.networking.PortAllowedAddressPairArgs(
                 ip_address=a["ip_address"], mac_address=a.get("mac_address")) for a in p["allowed_address_pairs"]]
             or None,
@@ -276,6 +281,7 @@ class FloatingIP(_Simple):
     ATTRIBUTES = {"floating_ip_address": "address", "fixed_ip_address": "fixed", "port_id": "port"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         pool = p["floating_network"] or p["floating_network_id"]
         if pool is None:
@@ -284,7 +290,7 @@ class FloatingIP(_Simple):
         self.keep(openstack.networking.FloatingIp(
             self.logical, pool=pool if isinstance(pool, str) else None,
             address=p["floating_ip_address"], tags=p["tags"], value_specs=p["value_specs"],
-            subnet_id=subnet_id(p["floating_subnet"]) if p["floating_subnet"] else None,
+            subnet_id=subnet_id(p["floating_subnet"], io) if p["floating_subnet"] else None,
             opts=self.child_opts()))
         if not isinstance(pool, str):
             raise self.fail("floating_network must be a network name or ID given as a parameter")
@@ -399,6 +405,7 @@ class NeutronSecurityGroupRule(_Simple):
                   "remote_ip_prefix": Prop(), "remote_group": Prop(), "description": Prop()}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         rule = RuleArgs(direction=p["direction"], ethertype=p["ethertype"],
                         protocol=str(p["protocol"]) if p["protocol"] is not None else None,
@@ -406,10 +413,10 @@ class NeutronSecurityGroupRule(_Simple):
                         port_max=int(p["port_range_max"]) if p["port_range_max"] is not None else None,
                         remote_ip_prefix=p["remote_ip_prefix"], description=p["description"]).normalised()
         self.keep(openstack.networking.SecGroupRule(
-            self.logical, security_group_id=secgroup_id(p["security_group"]), direction=rule.direction,
+            self.logical, security_group_id=secgroup_id(p["security_group"], io), direction=rule.direction,
             ethertype=rule.ethertype, protocol=rule.protocol, port_range_min=rule.port_min,
             port_range_max=rule.port_max, remote_ip_prefix=rule.remote_ip_prefix,
-            remote_group_id=secgroup_id(p["remote_group"]) if p["remote_group"] is not None else None,
+            remote_group_id=secgroup_id(p["remote_group"], io) if p["remote_group"] is not None else None,
             description=rule.description, opts=self.child_opts()))
 
 
@@ -424,6 +431,7 @@ class Trunk(_Simple):
     ATTRIBUTES = {"port_id": "port_id", "name": "os_name", "status": "status", "show": "show"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         from components.trunk import SubPortArgs, TrunkArgs, trunk
 
         p = self.props
@@ -432,10 +440,10 @@ class Trunk(_Simple):
             missing = [k for k in ("port", "segmentation_type", "segmentation_id") if sub.get(k) is None]
             if missing:
                 raise self.fail(f"a subport needs {', '.join(missing)}", field=f"sub_ports[{index}]")
-            subs.append(SubPortArgs(port_id=port_id(sub["port"]), segmentation_id=int(sub["segmentation_id"]),
+            subs.append(SubPortArgs(port_id=port_id(sub["port"], io), segmentation_id=int(sub["segmentation_id"]),
                                     segmentation_type=str(sub["segmentation_type"])))
         self.keep(trunk(self.logical, TrunkArgs(
-            port_id=port_id(p["port"]), sub_ports=subs, os_name=p["name"] or self.logical,
+            port_id=port_id(p["port"], io), sub_ports=subs, os_name=p["name"] or self.logical,
             description=p["description"], admin_state_up=p["admin_state_up"]), self.child_opts()))
 
     def port_id(self) -> Any:

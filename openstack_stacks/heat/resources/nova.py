@@ -70,7 +70,8 @@ class NovaServer(HeatResource):
     instance_user: str | None = None
 
     def ports(self) -> list[PortArgs]:
-        groups = [secgroup_id(g) for g in self.props["security_groups"] or []]
+        io = self.invoke_opts()
+        groups = [secgroup_id(g, io) for g in self.props["security_groups"] or []]
         out = []
         self.network_names: list[str | None] = []
         for index, item in enumerate(self.props["networks"] or []):
@@ -83,13 +84,13 @@ class NovaServer(HeatResource):
             self.network_names.append(net if isinstance(net, str) else None)
             if net is None:
                 raise self.fail("a networks item needs port, network or uuid", field=f"networks[{index}]")
-            out.append(PortArgs(network=network_id(net), fixed_ip=item.get("fixed_ip"),
-                                subnet_id=subnet_id(item["subnet"]) if item.get("subnet") else None,
+            out.append(PortArgs(network=network_id(net, io), fixed_ip=item.get("fixed_ip"),
+                                subnet_id=subnet_id(item["subnet"], io) if item.get("subnet") else None,
                                 security_groups=groups))
         if not out:
             report.note(f"server '{self.logical}' names no networks: Nova would pick the project's only "
                         f"network; here it gets one port on the network named '{DEFAULT_NETWORK}'")
-            out.append(PortArgs(network=network_id(DEFAULT_NETWORK), security_groups=groups))
+            out.append(PortArgs(network=network_id(DEFAULT_NETWORK, io), security_groups=groups))
             self.network_names.append(DEFAULT_NETWORK)
         return out
 
@@ -238,19 +239,20 @@ class Ec2Instance(NovaServer):
     instance_user = "ec2-user"
 
     def server_args(self) -> ServerArgs:
+        io = self.invoke_opts()
         p = self.props
-        groups = [secgroup_id(g) for g in (p["SecurityGroups"] or []) + (p["SecurityGroupIds"] or [])]
+        groups = [secgroup_id(g, io) for g in (p["SecurityGroups"] or []) + (p["SecurityGroupIds"] or [])]
         ports = [PortArgs(port_id=n["NetworkInterfaceId"], name=f"port{i}") for i, n in
                  enumerate(p["NetworkInterfaces"] or [])]
         if p["SubnetId"] is not None:
-            sub = subnet_id(p["SubnetId"])
-            net = openstack.networking.get_subnet_output(subnet_id=sub).network_id
+            sub = subnet_id(p["SubnetId"], io)
+            net = openstack.networking.get_subnet_output(subnet_id=sub, opts=io).network_id
             ports.append(PortArgs(network=net, subnet_id=sub, fixed_ip=p["PrivateIpAddress"],
                                   security_groups=groups))
         if not ports:
             report.note(f"server '{self.logical}' names no networks: Nova would pick the project's only "
                         f"network; here it gets one port on the network named '{DEFAULT_NETWORK}'")
-            ports.append(PortArgs(network=network_id(DEFAULT_NETWORK), security_groups=groups))
+            ports.append(PortArgs(network=network_id(DEFAULT_NETWORK, io), security_groups=groups))
         metadata = self.definition.get("Metadata")
         tags = {t["Key"]: str(t["Value"]) for t in p["Tags"] or []}
         return ServerArgs(
