@@ -37,6 +37,11 @@ KINDS: dict[str, type[pulumi.CustomResource]] = {
     "member": openstack.loadbalancer.Member,
     "monitor": openstack.loadbalancer.Monitor,
     "secret": openstack.keymanager.SecretV1,
+    "vpn_service": openstack.vpnaas.Service,
+    "ike_policy": openstack.vpnaas.IkePolicy,
+    "ipsec_policy": openstack.vpnaas.IpSecPolicy,
+    "site_connection": openstack.vpnaas.SiteConnection,
+    "image": openstack.images.Image,
 }
 
 

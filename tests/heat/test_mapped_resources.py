@@ -61,6 +61,23 @@ CASES = [
     ("OS::Octavia::HealthMonitor", {"pool": "p", "type": "HTTP", "delay": 5, "timeout": 3, "max_retries": 2,
                                     "url_path": "/health"},
      "openstack:loadbalancer/monitor:Monitor", {"urlPath": "/health", "maxRetries": 2}),
+    ("OS::Neutron::VPNService", {"router": "r", "subnet": "5e6f7a8b-1111-2222-3333-444455556666"},
+     "openstack:vpnaas/service:Service", {"routerId": "r", "subnetId": "5e6f7a8b-1111-2222-3333-444455556666"}),
+    ("OS::Neutron::IKEPolicy", {"auth_algorithm": "sha256", "lifetime": {"units": "seconds", "value": 3600}},
+     "openstack:vpnaas/ikePolicy:IkePolicy",
+     {"authAlgorithm": "sha256", "lifetimes": [{"units": "seconds", "value": 3600}]}),
+    ("OS::Neutron::IPsecPolicy", {"transform_protocol": "esp", "pfs": "group14"},
+     "openstack:vpnaas/ipSecPolicy:IpSecPolicy", {"transformProtocol": "esp", "pfs": "group14"}),
+    ("OS::Neutron::IPsecSiteConnection",
+     {"peer_address": "198.51.100.7", "peer_id": "198.51.100.7", "peer_cidrs": ["10.8.0.0/16"], "psk": "s3cret",
+      "ikepolicy_id": "i", "ipsecpolicy_id": "p", "vpnservice_id": "v",
+      "dpd": {"actions": "hold", "interval": 30, "timeout": 120}},
+     "openstack:vpnaas/siteConnection:SiteConnection",
+     {"peerCidrs": ["10.8.0.0/16"], "dpds": [{"action": "hold", "interval": 30, "timeout": 120}]}),
+    ("OS::Glance::WebImage", {"location": "https://example.org/cirros.img", "disk_format": "qcow2",
+                              "container_format": "bare", "os_distro": "cirros", "min_ram": 64},
+     "openstack:images/image:Image",
+     {"imageSourceUrl": "https://example.org/cirros.img", "properties": {"os_distro": "cirros"}, "minRamMb": 64}),
 ]
 
 
@@ -84,6 +101,12 @@ def test_every_mapped_type_has_a_case():
 
     mapped = {t for t, cls in REGISTRY.items() if issubclass(cls, Mapped)}
     assert mapped - {c[0] for c in CASES} <= {"OS::Neutron::FloatingIPPortForward", "OS::Barbican::Secret"}
+
+
+def test_site_connection_psk_is_a_secret(tmp_path):
+    (case,) = [c for c in CASES if c[0] == "OS::Neutron::IPsecSiteConnection"]
+    plan = render(write(tmp_path, {"res": {"type": case[0], "properties": case[1]}}))
+    assert plan.get("res")["secretInputs"] == ["psk"] and "s3cret" not in json.dumps(plan.to_dict())
 
 
 def test_octavia_stack_wires_its_parts_and_reads_the_vip(tmp_path):

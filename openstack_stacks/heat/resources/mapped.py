@@ -52,6 +52,11 @@ class Mapped(HeatResource):
             return {str(k): str(v) for k, v in value.items()}
         if how == "secret":
             return pulumi.Output.secret(value)
+        if how in ("lifetime", "dpd"):  # Heat's one map -> the provider's list of one
+            if not isinstance(value, dict):
+                raise self.fail("must be a mapping", field=field)
+            renamed = {"actions": "action"} if how == "dpd" else {}
+            return [{renamed.get(k, k): v for k, v in value.items()}]
         lookup = {"network": neutron.network_id, "subnet": neutron.subnet_id, "port": neutron.port_id}[how]
         return lookup(value, self.invoke_opts())
 
@@ -375,3 +380,82 @@ class OctaviaHealthMonitor(Mapped):
               "max_retries_down": ("max_retries_down", "int"), "http_method": ("http_method", None),
               "url_path": ("url_path", None), "expected_codes": ("expected_codes", None),
               "admin_state_up": ("admin_state_up", "bool"), "tenant_id": ("tenant_id", None)}
+
+
+# --- VPNaaS -------------------------------------------------------------------------------------------------
+@register
+class VPNService(Mapped):
+    TYPES = ("OS::Neutron::VPNService",)
+    KIND = "vpn_service"
+    INPUTS = {"name": ("name", None), "description": ("description", None),
+              "admin_state_up": ("admin_state_up", "bool"), "router": ("router_id", None),
+              "router_id": ("router_id", None), "subnet": ("subnet_id", "subnet"), "subnet_id": ("subnet_id", "subnet")}
+    OUTPUTS = {"router_id": "router_id", "subnet_id": "subnet_id", "name": "name"}
+
+    def inputs(self) -> dict[str, Any]:
+        out = super().inputs()
+        if "router_id" not in out:
+            raise self.fail("OS::Neutron::VPNService needs a router", field="router")
+        return out
+
+
+_POLICY = {"name": ("name", None), "description": ("description", None), "auth_algorithm": ("auth_algorithm", None),
+           "encryption_algorithm": ("encryption_algorithm", None), "lifetime": ("lifetimes", "lifetime"),
+           "pfs": ("pfs", None)}
+
+
+@register
+class IKEPolicy(Mapped):
+    TYPES = ("OS::Neutron::IKEPolicy",)
+    KIND = "ike_policy"
+    INPUTS = {**_POLICY, "phase1_negotiation_mode": ("phase1_negotiation_mode", None),
+              "ike_version": ("ike_version", None)}
+
+
+@register
+class IPsecPolicy(Mapped):
+    TYPES = ("OS::Neutron::IPsecPolicy",)
+    KIND = "ipsec_policy"
+    INPUTS = {**_POLICY, "transform_protocol": ("transform_protocol", None),
+              "encapsulation_mode": ("encapsulation_mode", None)}
+
+
+@register
+class IPsecSiteConnection(Mapped):
+    """The pre-shared key is a Pulumi secret."""
+
+    TYPES = ("OS::Neutron::IPsecSiteConnection",)
+    KIND = "site_connection"
+    REQUIRED = ("peer_address", "peer_id", "peer_cidrs", "psk", "ikepolicy_id", "ipsecpolicy_id", "vpnservice_id")
+    INPUTS = {"name": ("name", None), "description": ("description", None), "peer_address": ("peer_address", None),
+              "peer_id": ("peer_id", None), "peer_cidrs": ("peer_cidrs", None), "mtu": ("mtu", "int"),
+              "dpd": ("dpds", "dpd"), "psk": ("psk", "secret"), "initiator": ("initiator", None),
+              "admin_state_up": ("admin_state_up", "bool"), "ikepolicy_id": ("ikepolicy_id", None),
+              "ipsecpolicy_id": ("ipsecpolicy_id", None), "vpnservice_id": ("vpnservice_id", None)}
+
+
+# --- Glance -------------------------------------------------------------------------------------------------
+@register
+class GlanceWebImage(Mapped):
+    """An image Glance downloads from `location` (images.Image image_source_url); architecture, os_* and
+    kernel/ramdisk IDs go into its properties, as Heat sets them."""
+
+    TYPES = ("OS::Glance::WebImage",)
+    KIND, REQUIRED = "image", ("location", "disk_format", "container_format")
+    PROPERTY_KEYS = {"architecture": "architecture", "os_distro": "os_distro", "os_version": "os_version",
+                     "kernel_id": "kernel_id", "ramdisk_id": "ramdisk_id"}
+    INPUTS = {"name": ("name", None), "image_id": ("image_id", None), "location": ("image_source_url", None),
+              "disk_format": ("disk_format", None), "container_format": ("container_format", None),
+              "min_disk": ("min_disk_gb", "int"), "min_ram": ("min_ram_mb", "int"), "protected": ("protected", "bool"),
+              "visibility": ("visibility", None), "tags": ("tags", None), "extra_properties": ("", "map"),
+              **{k: ("", None) for k in PROPERTY_KEYS}}
+    OUTPUTS = {"name": "name", "checksum": "checksum", "size": "size_bytes", "status": "status"}
+
+    def inputs(self) -> dict[str, Any]:
+        out = super().inputs()
+        out.pop("", None)
+        props = {str(k): str(v) for k, v in (self.props.get("extra_properties") or {}).items()}
+        props.update({key: str(self.props[k]) for k, key in self.PROPERTY_KEYS.items() if self.props.get(k)})
+        if props:
+            out["properties"] = props
+        return out
