@@ -42,6 +42,17 @@ KINDS: dict[str, type[pulumi.CustomResource]] = {
     "ipsec_policy": openstack.vpnaas.IpSecPolicy,
     "site_connection": openstack.vpnaas.SiteConnection,
     "image": openstack.images.Image,
+    "provider_network": openstack.networking.Network,
+    "compute_quota": openstack.compute.QuotaSetV2,
+    "volume_quota": openstack.blockstorage.QuoteSetV3,
+    "network_quota": openstack.networking.QuotaV2,
+    "role": openstack.identity.Role,
+    "group": openstack.identity.GroupV3,
+    "service": openstack.identity.ServiceV3,
+    "endpoint": openstack.identity.EndpointV3,
+    "share_network": openstack.sharedfilesystem.ShareNetwork,
+    "share": openstack.sharedfilesystem.Share,
+    "share_access": openstack.sharedfilesystem.ShareAccess,
 }
 
 

@@ -11,6 +11,7 @@ from components.errors import StackError
 from openstack_stacks.heat.resources import REGISTRY
 from openstack_stacks.tools.offline import render
 
+PROJECT = "0123456789abcdef0123456789abcdef"  # a project ID (a name would be looked up)
 # Heat type, its properties, the provider token, the inputs expected (a subset; None: absent)
 CASES = [
     ("OS::Neutron::QoSPolicy", {"name": "gold", "shared": True}, "openstack:networking/qosPolicy:QosPolicy",
@@ -78,6 +79,33 @@ CASES = [
                               "container_format": "bare", "os_distro": "cirros", "min_ram": 64},
      "openstack:images/image:Image",
      {"imageSourceUrl": "https://example.org/cirros.img", "properties": {"os_distro": "cirros"}, "minRamMb": 64}),
+    ("OS::Neutron::ProviderNet", {"network_type": "vlan", "physical_network": "physnet1", "segmentation_id": 100,
+                                  "router_external": True},
+     "openstack:networking/network:Network",
+     {"shared": True, "external": True,
+      "segments": [{"networkType": "vlan", "physicalNetwork": "physnet1", "segmentationId": 100}]}),
+    ("OS::Nova::Quota", {"project": PROJECT, "cores": 40, "ram": 65536},
+     "openstack:compute/quotaSetV2:QuotaSetV2", {"projectId": PROJECT, "cores": 40, "ram": 65536}),
+    ("OS::Cinder::Quota", {"project": PROJECT, "gigabytes": 500},
+     "openstack:blockstorage/quoteSetV3:QuoteSetV3", {"projectId": PROJECT, "gigabytes": 500}),
+    ("OS::Neutron::Quota", {"project": PROJECT, "port": 100, "floatingip": 5},
+     "openstack:networking/quotaV2:QuotaV2", {"projectId": PROJECT, "port": 100, "floatingip": 5}),
+    ("OS::Keystone::Role", {"name": "reader"}, "openstack:identity/role:Role", {"name": "reader"}),
+    ("OS::Keystone::Group", {"name": "ops"}, "openstack:identity/groupV3:GroupV3",
+     {"name": "ops", "domainId": "default"}),
+    ("OS::Keystone::Domain", {"name": "partners"}, "openstack:identity/project:Project",
+     {"name": "partners", "isDomain": True, "enabled": True}),
+    ("OS::Keystone::Service", {"name": "metrics", "type": "metric"}, "openstack:identity/serviceV3:ServiceV3",
+     {"type": "metric", "enabled": True}),
+    ("OS::Keystone::Endpoint", {"region": "RegionOne", "service": "svc", "interface": "public",
+                                "url": "https://metrics.example.org"},
+     "openstack:identity/endpointV3:EndpointV3", {"endpointRegion": "RegionOne", "serviceId": "svc"}),
+    ("OS::Manila::ShareNetwork", {"neutron_network": "6a7b8c9d-1111-2222-3333-444455556666",
+                                  "neutron_subnet": "7b8c9d0e-1111-2222-3333-444455556666"},
+     "openstack:sharedfilesystem/shareNetwork:ShareNetwork",
+     {"neutronNetId": "6a7b8c9d-1111-2222-3333-444455556666"}),
+    ("OS::Manila::Share", {"share_protocol": "NFS", "size": 10}, "openstack:sharedfilesystem/share:Share",
+     {"shareProto": "NFS", "size": 10}),
 ]
 
 
@@ -157,3 +185,11 @@ def test_unknown_property_of_a_mapped_type_is_refused(tmp_path):
     with pytest.raises(StackError, match="unsupported property colour"):
         render(write(tmp_path, {"z": {"type": "OS::Designate::Zone",
                                       "properties": {"name": "a.org.", "colour": "red"}}}))
+
+
+def test_manila_share_access_rules_are_share_accesses(tmp_path):
+    plan = render(write(tmp_path, {"share": {"type": "OS::Manila::Share", "properties": {
+        "share_protocol": "NFS", "size": 1, "access_rules": [{"access_to": "10.0.0.0/24", "access_type": "ip"}]}}}))
+    (access,) = plan.by_type("openstack:sharedfilesystem/shareAccess:ShareAccess")
+    assert access["inputs"] == {"shareId": plan.get("share")["id"], "accessTo": "10.0.0.0/24", "accessType": "ip",
+                                "accessLevel": "rw"}

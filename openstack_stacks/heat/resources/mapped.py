@@ -57,6 +57,10 @@ class Mapped(HeatResource):
                 raise self.fail("must be a mapping", field=field)
             renamed = {"actions": "action"} if how == "dpd" else {}
             return [{renamed.get(k, k): v for k, v in value.items()}]
+        if how == "project":
+            from openstack_stacks.heat.resources.cinder import project_id
+
+            return project_id(value, self.invoke_opts())
         lookup = {"network": neutron.network_id, "subnet": neutron.subnet_id, "port": neutron.port_id}[how]
         return lookup(value, self.invoke_opts())
 
@@ -459,3 +463,144 @@ class GlanceWebImage(Mapped):
         if props:
             out["properties"] = props
         return out
+
+
+# --- Neutron provider networks, quotas ----------------------------------------------------------------------
+@register
+class ProviderNet(Mapped):
+    """A network on a physical segment (admin): networking.Network with one segment; shared by default."""
+
+    TYPES = ("OS::Neutron::ProviderNet",)
+    KIND, REQUIRED = "provider_network", ("network_type",)
+    DEFAULTS = {"shared": True}
+    INPUTS = {"name": ("name", None), "admin_state_up": ("admin_state_up", "bool"), "shared": ("shared", "bool"),
+              "port_security_enabled": ("port_security_enabled", "bool"), "router_external": ("external", "bool"),
+              "dns_domain": ("dns_domain", None), "tags": ("tags", None),
+              "network_type": ("", None), "physical_network": ("", None), "segmentation_id": ("", None)}
+    OUTPUTS = {"name": "name"}
+
+    def inputs(self) -> dict[str, Any]:
+        import pulumi_openstack as openstack
+
+        out = super().inputs()
+        out.pop("", None)
+        p = self.props
+        out["segments"] = [openstack.networking.NetworkSegmentArgs(
+            network_type=p["network_type"], physical_network=p.get("physical_network"),
+            segmentation_id=int(p["segmentation_id"]) if p.get("segmentation_id") is not None else None)]
+        return out
+
+
+_NOVA_QUOTA = ("cores", "fixed_ips", "floating_ips", "instances", "injected_files", "injected_file_content_bytes",
+               "injected_file_path_bytes", "key_pairs", "metadata_items", "ram", "security_groups",
+               "security_group_rules", "server_groups", "server_group_members")
+_CINDER_QUOTA = ("gigabytes", "volumes", "snapshots", "backups", "backup_gigabytes", "per_volume_gigabytes")
+_NEUTRON_QUOTA = ("subnet", "network", "floatingip", "security_group_rule", "security_group", "router", "port",
+                  "subnetpool", "rbac_policy")
+
+
+@register
+class NovaQuota(Mapped):
+    TYPES = ("OS::Nova::Quota",)
+    KIND, NAMED, REQUIRED = "compute_quota", False, ("project",)
+    INPUTS = {"project": ("project_id", "project"), **{k: (k, "int") for k in _NOVA_QUOTA}}
+
+
+@register
+class CinderQuota(Mapped):
+    TYPES = ("OS::Cinder::Quota",)
+    KIND, NAMED, REQUIRED = "volume_quota", False, ("project",)
+    INPUTS = {"project": ("project_id", "project"), **{k: (k, "int") for k in _CINDER_QUOTA}}
+
+
+@register
+class NeutronQuota(Mapped):
+    TYPES = ("OS::Neutron::Quota",)
+    KIND, NAMED, REQUIRED = "network_quota", False, ("project",)
+    INPUTS = {"project": ("project_id", "project"), **{k: (k, "int") for k in _NEUTRON_QUOTA}}
+
+
+# --- Keystone -----------------------------------------------------------------------------------------------
+@register
+class KeystoneRole(Mapped):
+    TYPES = ("OS::Keystone::Role",)
+    KIND = "role"
+    INPUTS = {"name": ("name", None), "domain": ("domain_id", None)}
+
+
+@register
+class KeystoneGroup(Mapped):
+    TYPES = ("OS::Keystone::Group",)
+    KIND = "group"
+    DEFAULTS = {"domain": "default"}
+    INPUTS = {"name": ("name", None), "domain": ("domain_id", None), "description": ("description", None)}
+
+
+@register
+class KeystoneDomain(Mapped):
+    """A Keystone domain is a project that is a domain (identity.Project is_domain)."""
+
+    TYPES = ("OS::Keystone::Domain",)
+    KIND = "project"
+    DEFAULTS = {"enabled": True}
+    INPUTS = {"name": ("name", None), "description": ("description", None), "enabled": ("enabled", "bool")}
+
+    def inputs(self) -> dict[str, Any]:
+        return {**super().inputs(), "is_domain": True}
+
+
+@register
+class KeystoneService(Mapped):
+    TYPES = ("OS::Keystone::Service",)
+    KIND, REQUIRED = "service", ("type",)
+    DEFAULTS = {"enabled": True}
+    INPUTS = {"name": ("name", None), "description": ("description", None), "type": ("type", None),
+              "enabled": ("enabled", "bool")}
+
+
+@register
+class KeystoneEndpoint(Mapped):
+    TYPES = ("OS::Keystone::Endpoint",)
+    KIND, REQUIRED = "endpoint", ("region", "service", "interface", "url")
+    INPUTS = {"region": ("endpoint_region", None), "service": ("service_id", None),
+              "interface": ("interface", None), "url": ("url", None), "name": ("name", None)}
+    IGNORED = {"enabled": "identity.EndpointV3 has no enabled flag: the endpoint is always enabled"}
+
+
+# --- Manila -------------------------------------------------------------------------------------------------
+@register
+class ManilaShareNetwork(Mapped):
+    TYPES = ("OS::Manila::ShareNetwork",)
+    KIND, REQUIRED = "share_network", ("neutron_network", "neutron_subnet")
+    INPUTS = {"name": ("name", None), "description": ("description", None),
+              "neutron_network": ("neutron_net_id", "network"), "neutron_subnet": ("neutron_subnet_id", "subnet"),
+              "security_services": ("security_service_ids", None)}
+    OUTPUTS = {"name": "name", "segmentation_id": "segmentation_id", "cidr": "cidr", "ip_version": "ip_version",
+               "network_type": "network_type"}
+
+
+@register
+class ManilaShare(Mapped):
+    """A share; each of `access_rules` is a sharedfilesystem.ShareAccess."""
+
+    TYPES = ("OS::Manila::Share",)
+    KIND, REQUIRED = "share", ("share_protocol", "size")
+    INPUTS = {"share_protocol": ("share_proto", None), "size": ("size", "int"), "snapshot": ("snapshot_id", None),
+              "name": ("name", None), "metadata": ("metadata", "map"), "share_network": ("share_network_id", None),
+              "description": ("description", None), "share_type": ("share_type", None),
+              "is_public": ("is_public", "bool"), "access_rules": ("", None)}
+    OUTPUTS = {"export_locations": "export_locations", "share_server_id": "share_server_id"}
+
+    def inputs(self) -> dict[str, Any]:
+        out = super().inputs()
+        out.pop("", None)
+        return out
+
+    def build(self) -> None:
+        super().build()
+        for index, rule in enumerate(self.props.get("access_rules") or []):
+            if not isinstance(rule, dict) or not rule.get("access_to") or not rule.get("access_type"):
+                raise self.fail("an access rule needs access_to and access_type", field=f"access_rules[{index}]")
+            self.resources.append(resource("share_access", f"{self.logical}-access{index}", {
+                "share_id": self.resource.id, "access_to": rule["access_to"], "access_type": rule["access_type"],
+                "access_level": rule.get("access_level") or "rw"}, self.child_opts()))
