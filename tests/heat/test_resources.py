@@ -294,3 +294,22 @@ def test_floating_ip_association_resource_waits_for_the_router_interface(tmp_pat
     assert "rif" in deps(plan, "assoc")
     assert "router" in deps(plan, "fip")  # its floating network is the router's gateway
     assert "rif" not in deps(plan, "fip")  # no port: nothing to reach
+
+
+def test_volume_attributes_include_the_templates_attachments(tmp_path):
+    text = """\
+    heat_template_version: 2018-08-31
+    resources:
+      volume: {type: OS::Cinder::Volume, properties: {size: 1, volume_type: ssd, metadata: {tier: gold}}}
+      server: {type: OS::Nova::Server, properties: {image: cirros, flavor: m1.tiny, networks: [{network: private}]}}
+      attach: {type: OS::Cinder::VolumeAttachment, properties: {volume_id: {get_resource: volume},
+                                                                instance_uuid: {get_resource: server}}}
+    outputs:
+      attachments: {value: {get_attr: [volume, attachments_list]}}
+      volume_type: {value: {get_attr: [volume, volume_type]}}
+      tier: {value: {get_attr: [volume, metadata, tier]}}
+    """
+    plan = render(write(tmp_path, text))
+    ids = {r["name"]: r["id"] for r in plan.resources if r["custom"]}
+    assert plan.outputs["attachments"] == [{"server_id": ids["server"], "attachment_id": ids["attach"]}]
+    assert plan.outputs["volume_type"] == "ssd" and plan.outputs["tier"] == "gold"

@@ -18,7 +18,9 @@ class CinderVolume(HeatResource):
                   "snapshot_id": Prop(), "availability_zone": Prop(), "metadata": Prop(default={}),
                   "source_volid": Prop(), "backup_id": Prop(), "read_only": Prop(), "multiattach": Prop(),
                   "scheduler_hints": Prop()}
-    ATTRIBUTES = {"size": "size", "status": "status", "display_name": "os_name", "name": "os_name"}
+    ATTRIBUTES = {"size": "size", "status": "status", "display_name": "os_name", "name": "os_name",
+                  "availability_zone": "az", "volume_type": "volume_type", "metadata": "metadata",
+                  "metadata_values": "metadata", "snapshot_id": "snapshot_id", "attachments_list": "attachments"}
 
     def volume_args(self) -> VolumeArgs:
         p = self.props
@@ -52,6 +54,24 @@ class CinderVolume(HeatResource):
 
     def os_name(self) -> Any:
         return self.volume.volume.name
+
+    def az(self) -> Any:
+        return self.volume.volume.availability_zone
+
+    def volume_type(self) -> Any:
+        return self.volume.volume.volume_type
+
+    def metadata(self) -> Any:
+        return self.volume.volume.metadata
+
+    def snapshot_id(self) -> Any:
+        return self.volume.volume.snapshot_id
+
+    def attachments(self) -> Any:
+        """The template's attachments of this volume ({server_id, attachment_id}); made elsewhere: unlisted."""
+        found = [r for r in self.scope.resources.values() if isinstance(r, VolumeAttachment)
+                 and (r.props["volume_id"] or r.props["VolumeId"]) is self.id()]
+        return [{"server_id": r.attach.instance_id, "attachment_id": r.attach.id} for r in found]
 
 
 @register
