@@ -11,6 +11,7 @@ from components.errors import StackError
 from openstack_stacks import report
 from openstack_stacks.heat.environment import Environment
 from openstack_stacks.heat.functions import resolve
+from openstack_stacks.heat.implicit import add_implicit
 from openstack_stacks.heat.parameters import resolve_parameters
 from openstack_stacks.heat.resources.base import REGISTRY, HeatResource
 from openstack_stacks.heat.resources.nested import NestedTemplate
@@ -59,6 +60,7 @@ def order(template: Template, resources: dict[str, Any]) -> list[str]:
                 server = target["get_resource"]
                 deps[server] |= {d for d in deps[name] if d not in (server, name)} - {
                     n for n, b in resources.items() if b.get(s.type) in DEPLOYMENTS}
+    add_implicit(resources, s.type, s.properties, deps)
     done: list[str] = []
     visiting: set[str] = set()
 

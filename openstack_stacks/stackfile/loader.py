@@ -66,6 +66,11 @@ def parse_document(path: str | Path) -> Document:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise StackError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    return parse_text(text, str(path))
+
+
+def parse_text(text: str, path: str) -> Document:
+    """Parse YAML/JSON text (a file's, or a template given inline) named `path` in errors."""
     loader = _DuplicateTrackingLoader(text)
     try:
         document = loader.get_single_data()
@@ -73,12 +78,12 @@ def parse_document(path: str | Path) -> Document:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise StackError(f"invalid YAML{where}: {problem}", file=str(path)) from None
+        raise StackError(f"invalid YAML{where}: {problem}", file=path) from None
     finally:
         loader.dispose()
     if not isinstance(document, dict):
-        raise StackError("the file must hold a mapping at the top level", file=str(path))
-    return Document(str(path), document, tuple(loader.duplicates))
+        raise StackError("the file must hold a mapping at the top level", file=path)
+    return Document(path, document, tuple(loader.duplicates))
 
 
 def read_document(path: str | Path) -> dict[str, Any]:

@@ -145,6 +145,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(cloud)
         self.records: list[dict[str, Any]] = []
         self.plain_inputs: dict[str, dict[str, Any]] = {}
+        self.invokes: list[dict[str, Any]] = []  # provider function calls: token, provider reference ("" = default)
+
+    def Invoke(self, request):  # noqa: N802 - gRPC name
+        self.invokes.append({"token": request.tok, "provider": request.provider})
+        return super().Invoke(request)
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The engine's URN: the parent's whole type chain below the root stack (the mocks keep only the
@@ -186,6 +191,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 "aliases": sorted(set(aliases)),
             },
         })
+        if request.provider:  # "<provider urn>::<id>"; absent = the default provider
+            self.records[-1]["provider"] = request.provider
         self.plain_inputs[response.urn] = _plain(raw)
         return response
 
@@ -219,6 +226,7 @@ class Plan:
     user_data: dict[str, UserDataRecord]
     notes: list[str]
     artifacts: dict[str, str]
+    invokes: list[dict[str, Any]] = field(default_factory=list)  # lookups as sent: token, provider ("" default)
 
     def by_type(self, token: str) -> list[dict[str, Any]]:
         """Recorded resources of one type token, in registration order."""
@@ -458,6 +466,7 @@ def run_program(
         user_data=_user_data(monitor),
         notes=notes,
         artifacts=artifacts_holder,
+        invokes=monitor.invokes,
     )
 
 

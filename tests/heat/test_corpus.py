@@ -69,7 +69,8 @@ RENDERS = [
 ]
 UNSUPPORTED = [
     ("hot/server_with_encrpyted_volume.yaml", {"key_name": "ops", "image_id": "fedora", "instance_type": "m1"},
-     "resource type 'OS::Cinder::VolumeType' is not supported"),
+     "OS::Cinder::EncryptedVolumeType is not supported: pulumi-openstack has no resource for a volume type's "
+     "encryption"),
 ]
 
 

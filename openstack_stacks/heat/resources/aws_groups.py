@@ -8,7 +8,7 @@ import pulumi
 
 from openstack_stacks import report
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
-from openstack_stacks.heat.resources.nested import TemplateComponent
+from openstack_stacks.heat.resources.nested import TemplateComponent, group_policy_note
 from openstack_stacks.heat.resources.nova import Ec2Instance
 from openstack_stacks.heat.values import lift
 
@@ -94,6 +94,7 @@ class InstanceGroup(HeatResource):
         self.resources.append(self.component)
         self.component.register_outputs({})
         report.note(f"instance group '{self.logical}' is a fixed group of {len(self.members)} instance(s)")
+        group_policy_note(self, self.definition.get("UpdatePolicy") or self.definition.get("update_policy"))
 
     def group_name(self) -> str:
         return self.logical

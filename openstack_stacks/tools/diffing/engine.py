@@ -316,7 +316,8 @@ class _Differ:
             steps = parse_path(prop.path) if prop.path else ()
             prop.ignored = any(covers(p, steps) for p in ignore)
             prop.replaces = replaces_on_change(res["type"], list(steps)) or any(covers(p, steps) for p in force)
-            prop.note = prop.note or UPDATE_NOTES.get((res["type"], prop.path))
+            if not prop.replaces:  # a forced replacement (replaceOnChanges) does not resize or rebuild
+                prop.note = prop.note or UPDATE_NOTES.get((res["type"], prop.path))
             if prop.path == "userData":
                 prop.note = self._user_data_note(prev, res, prop.ignored)
             if prop.ignored and prop.path != "userData":
