@@ -98,9 +98,9 @@ def test_str_replace_strict_forms(tmp_path):
 
 
 @pytest.mark.parametrize("value,message", [
-    ("ab", "length must be between 3 and 8"),
-    ("abcdefghij", "length must be between 3 and 8"),
-    ("abc!", "must match pattern"),
+    ("ab", "length 2 is below the minimum 3"),
+    ("abcdefghij", "length 10 is above the maximum 8"),
+    ("abc!", "does not match pattern"),
 ])
 def test_string_constraints(tmp_path, value, message):
     path = write(tmp_path, """\
@@ -129,11 +129,11 @@ def test_number_constraints_and_modulo(tmp_path):
           size: {value: {get_param: size}}
         """)
     assert render(path, {"size": "4"}).outputs["size"] == 4
-    with pytest.raises(StackError, match="must be 0 modulo 2"):
+    with pytest.raises(StackError, match="is not a multiple of 2 with an offset of 0"):
         render(path, {"size": "5"})
-    with pytest.raises(StackError, match="must be between 2 and 10"):
+    with pytest.raises(StackError, match="12 is above the maximum 10"):
         render(path, {"size": "12"})
-    with pytest.raises(StackError, match=r"must be one of m1\.small, m1\.large"):
+    with pytest.raises(StackError, match=r"is not an allowed value \[\"m1\.small\", \"m1\.large\"\]"):
         render(path, {"size": "4", "flavor": "m1.huge"})
     with pytest.raises(StackError, match="unknown parameter"):
         render(path, {"size": "4", "colour": "red"})
@@ -240,7 +240,7 @@ def test_cfn_functions_mappings_and_pseudo_parameters(tmp_path):
     out = render(path).outputs
     assert out == {"Image": "F17-x86_64", "Joined": "c/ap-southeast-1", "Sel": "b", "AZ": "nova",
                    "B64": "plain", "If": "wide"}
-    with pytest.raises(StackError, match="must be one of 32, 64"):
+    with pytest.raises(StackError, match="is not an allowed value"):
         render(path, {"Arch": "16"})
 
 
