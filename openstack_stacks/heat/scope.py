@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from components.errors import StackError
-from openstack_stacks.heat.functions import resolve, table
+from openstack_stacks.heat.functions import condition_table, resolve_condition, table
 from openstack_stacks.heat.parameters import Parameter
 from openstack_stacks.heat.template import Template
+from openstack_stacks.heat.values import has_output
 
 if TYPE_CHECKING:
     from openstack_stacks.heat.resources.base import HeatResource
@@ -39,6 +40,8 @@ class Scope:
         self.format = template.format
         self.version = template.version
         self.functions = table(template.format, template.version)
+        self.condition_functions = condition_table(template.format, template.version)
+        self.facade: dict[str, Any] | None = None  # a nested template's parent resource (resource_facade)
         self.parameters = parameters
         self.stack_name = stack_name
         self.prefix = prefix
@@ -46,7 +49,7 @@ class Scope:
         self.mappings = template.section("mappings") if template.sections.mappings else {}
         self.resources: dict[str, HeatResource] = {}
         self.where: str | None = None
-        self._conditions: dict[str, bool] = {}
+        self._conditions: dict[str, bool | None] = {}
         self._condition_defs = template.section("conditions")
         self.nesting: Nesting | None = None  # set by the builder
 
@@ -106,21 +109,39 @@ class Scope:
             raise StackError(f"get_file {name}: {exc.strerror}", file=self.path, resource=self.where) from None
 
     # --- conditions ----------------------------------------------------------------------------------
-    def condition_value(self, expr: Any) -> bool:
-        """A condition: a name from `conditions`, a boolean, or a condition function."""
+    def _fail(self, message: str) -> StackError:
+        return StackError(message, file=self.path, resource=self.where)
+
+    def condition_value(self, expr: Any, functions: Any = None) -> bool:
+        """A condition: a name from `conditions`, a boolean, or a condition function (Heat's parse_condition)."""
         if isinstance(expr, bool):
             return expr
         if isinstance(expr, str):
             return self.named_condition(expr)
-        value = resolve(expr, self)
+        if not (isinstance(expr, dict) and len(expr) == 1):
+            raise self._fail(f'Invalid condition "{expr}"')
+        value = resolve_condition(expr, self)
         if not isinstance(value, bool):
-            raise StackError(f"condition {expr!r} is not a boolean", file=self.path, resource=self.where)
+            raise self._fail(f"condition {expr!r} is not a boolean")
         return value
 
     def named_condition(self, name: str) -> bool:
+        """A condition of the `conditions` section, resolved once; circular definitions are refused."""
+        if not isinstance(name, str) or name not in self._condition_defs:
+            raise self._fail(f'Invalid condition "{name}"')
         if name not in self._conditions:
-            if name not in self._condition_defs:
-                raise StackError(f"unknown condition {name!r}", file=self.path, resource=self.where)
-            self._conditions[name] = False  # guards a self-reference
-            self._conditions[name] = self.condition_value(self._condition_defs[name])
-        return self._conditions[name]
+            self._conditions[name] = None  # in progress
+            definition = self._condition_defs[name]
+            if isinstance(definition, bool):
+                value = definition
+            elif isinstance(definition, dict) and len(definition) == 1:
+                value = resolve_condition(definition, self)
+                if has_output(value) or not isinstance(value, bool):
+                    raise self._fail(f'The definition of condition "{name}" is invalid: {definition}')
+            else:
+                raise self._fail(f'The definition of condition "{name}" is invalid: {definition}')
+            self._conditions[name] = value
+        value = self._conditions[name]
+        if value is None:
+            raise self._fail(f'Circular definition for condition "{name}"')
+        return value

@@ -1,0 +1,3 @@
+"""heat/tests/test_template.py and test_function.py: CFN functions."""
+
+CASES = []

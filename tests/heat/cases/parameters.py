@@ -1,0 +1,3 @@
+"""Parameters."""
+
+CASES = []
