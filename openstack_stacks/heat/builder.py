@@ -156,8 +156,14 @@ def plugin_for(type_name: str, scope: Scope, name: str) -> type[HeatResource]:
 
 
 def _relative(target: str, scope: Scope, type_name: str) -> Path:
+    """A nested template file, confined to the tree of the file that names it (the environment file for a
+    resource_registry mapping, else the template)."""
+    from openstack_stacks import files
+
     if "://" in target and not target.startswith("file://"):
-        raise StackError(f"nested template URL {target} is not supported", file=scope.path)
-    base = scope.environment.base_dir if type_name != target and scope.environment.maps(type_name) \
-        else scope.template.directory
-    return (Path(base) / target.removeprefix("file://")).resolve()
+        raise StackError(f"nested template URL {target} is not supported", file=scope.path, resource=scope.where)
+    mapped = type_name != target and scope.environment.maps(type_name)
+    naming = (scope.environment.file_for(type_name) if mapped else None) or scope.path
+    base = Path(naming).resolve().parent if mapped else scope.template.directory
+    return files.confine(target.removeprefix("file://"), base=base, file=naming, resource=scope.where,
+                         field="type")

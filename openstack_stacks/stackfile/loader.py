@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from components.errors import StackError
+from openstack_stacks import files
 from openstack_stacks.parameters import Parameter, parse_parameters, resolve_parameters
 from openstack_stacks.stackfile.fields import SECTIONS, TOP_LEVEL, Field
 from openstack_stacks.stackfile.values import Secret, interpolate
@@ -62,10 +63,7 @@ class Document:
 def parse_document(path: str | Path) -> Document:
     """Parse a YAML/JSON file into a mapping; errors name the file and the line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StackError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    text = files.read_text(path)
     loader = _DuplicateTrackingLoader(text)
     try:
         document = loader.get_single_data()

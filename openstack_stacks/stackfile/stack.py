@@ -319,11 +319,10 @@ class Stack(pulumi.ComponentResource):
         return spec
 
     def _read(self, relative: str, resource: str, field: str) -> str:
-        path = self.spec.base_dir / relative
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise self._error(f"cannot read {path}: {exc.strerror}", resource, field) from None
+        from openstack_stacks import files
+
+        return files.read_reference(relative, base=self.spec.base_dir, file=self.spec.file, resource=resource,
+                                    field=field)
 
     # -- outputs -------------------------------------------------------------------------------
     def _output(self, name: str, d: dict[str, Any]) -> pulumi.Input[Any]:

@@ -42,6 +42,9 @@ def _render_parser() -> argparse.ArgumentParser:
                              "--secret`): secret whatever the file declares")
     parser.add_argument("-e", "--environment", action="append", default=[], metavar="ENV_FILE",
                         help="Heat environment file (parameters, parameter_defaults, resource_registry)")
+    parser.add_argument("--allow-root", action="append", default=[], metavar="DIR",
+                        help="let file references (script_file, get_file, nested templates, ...) read under DIR "
+                             "too (default: only the directory tree of the file naming them)")
     parser.add_argument("--stack", default="dev", help="Pulumi stack name used in URNs (default: dev)")
     parser.add_argument("--out", required=True, help="directory to write plan.json, userdata/ and files into")
     return parser
@@ -53,7 +56,7 @@ def render_main(argv: list[str]) -> int:
     from openstack_stacks.tools.offline import render
 
     plan = render(args.file, parse_parameters(args.parameter), env_files=args.environment, stack=args.stack,
-                  secret_parameters=parse_parameters(args.secret_parameter))
+                  secret_parameters=parse_parameters(args.secret_parameter), allowed_roots=args.allow_root)
     written = plan.write(args.out)
     custom = [r for r in plan.resources if r["custom"]]
     print(f"rendered {args.file}: {len(custom)} resources, {len(plan.user_data)} servers with user data")

@@ -270,10 +270,13 @@ def mime_parts(mime: bytes) -> list[dict[str, Any]]:
     return parts
 
 
-def _config_map(stack_file: str, parameters: dict[str, Any], env_files: list[str]) -> dict[str, str]:
+def _config_map(stack_file: str, parameters: dict[str, Any], env_files: list[str],
+                allowed_roots: list[str] | None = None) -> dict[str, str]:
     cfg = {f"{PROJECT}:stackFile": stack_file, f"{PROJECT}:parameters": json.dumps(parameters)}
     if env_files:
         cfg[f"{PROJECT}:environment"] = json.dumps(env_files)
+    if allowed_roots:
+        cfg[f"{PROJECT}:allowedRoots"] = json.dumps([str(Path(r).resolve()) for r in allowed_roots])
     return cfg
 
 
@@ -284,17 +287,19 @@ def render(
     env_files: list[str] | tuple[str, ...] = (),
     stack: str = "dev",
     secret_parameters: dict[str, Any] | None = None,
+    allowed_roots: list[str] | tuple[str, ...] = (),
 ) -> Plan:
     """Run the real program for `path` offline; raise StackError on bad input or a schema violation.
 
-    `secret_parameters` are given as `pulumi config set --path parameters.NAME --secret` gives them.
+    `secret_parameters` are given as `pulumi config set --path parameters.NAME --secret` gives them;
+    `allowed_roots` widen where file references may read (config `allowedRoots`).
     """
     from openstack_stacks import program
     path = Path(path)
     if not path.exists():
         raise StackError("no such file", file=str(path))
     secrets = dict(secret_parameters or {})
-    config = _config_map(str(path), {**dict(parameters or {}), **secrets}, list(env_files))
+    config = _config_map(str(path), {**dict(parameters or {}), **secrets}, list(env_files), list(allowed_roots))
     program.OFFLINE_SECRET_PARAMETERS = frozenset(secrets)
     try:
         return run_program(program.main, source=str(path),
