@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from components.errors import StackError
@@ -259,6 +260,11 @@ class Repeat(Function):
             if any(not isinstance(v, list) for v in lists):
                 raise self.fail("for_each values must be lists")
             if permutations:
+                from openstack_stacks.limits import MAX_REPEAT
+
+                if math.prod(len(v) for v in lists) > MAX_REPEAT:
+                    raise self.fail(f"would make more than {MAX_REPEAT} values "
+                                    "(raise with OPENSTACK_STACKS_MAX_REPEAT)")
                 combos = list(itertools.product(*lists))
             else:
                 if len({len(v) for v in lists}) > 1:

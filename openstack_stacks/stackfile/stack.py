@@ -128,8 +128,13 @@ class Stack(pulumi.ComponentResource):
                                           " server; declare it inline (name_suffix/size)", name, f"volumes[{i}]")
             for dep in server["depends_on"]:
                 need("servers", dep, name, "depends_on")
-            if server["count"] is not None and server["count"] < 0:
-                raise self._error("must be 0 or more", name, "count")
+            if server["count"] is not None:
+                from openstack_stacks import limits
+
+                try:
+                    limits.count(server["count"])
+                except StackError as exc:
+                    raise self._error(exc.message, name, "count") from None
         self._server_order()
 
     def _server_order(self) -> list[str]:
