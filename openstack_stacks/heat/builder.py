@@ -17,6 +17,9 @@ from openstack_stacks.heat.scope import Scope
 from openstack_stacks.heat.template import Template
 
 MAX_DEPTH = 5
+# Python errors that reach the builder from bad input that no check caught yet (StackError is a ValueError
+# but is never caught here: it already names the resource).
+INTERNAL = (TypeError, IndexError, KeyError, AttributeError, ArithmeticError)
 DEPLOYMENTS = ("OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment")  # Heat's max_nested_stack_depth
 
 
@@ -109,13 +112,19 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
         if not isinstance(type_name, str):
             raise StackError("a resource needs a type", file=template.path, resource=name)
         plugin = plugin_for(type_name, scope, name)
-        properties = resolve(body.get(s.properties) or {}, scope)
-        waits: list[pulumi.Resource] = []
-        for dep in sorted(deps[name], key=list(resources).index):
-            if dep in scope.resources:
-                waits.extend(r for r in anchors(scope.resources[dep]) if r not in waits)
-        res = plugin(name, type_name, properties, scope, definition=body, depends_on=waits, opts=scope.opts)
-        res.build()
+        try:
+            properties = resolve(body.get(s.properties) or {}, scope)
+            waits: list[pulumi.Resource] = []
+            for dep in sorted(deps[name], key=list(resources).index):
+                if dep in scope.resources:
+                    waits.extend(r for r in anchors(scope.resources[dep]) if r not in waits)
+            res = plugin(name, type_name, properties, scope, definition=body, depends_on=waits, opts=scope.opts)
+            res.build()
+        except StackError as exc:
+            raise exc.with_context(file=template.path, resource=name) from None
+        except (ValueError, *INTERNAL) as exc:  # a gap in a function or plugin: still one line naming the resource
+            raise StackError(f"cannot build: {type(exc).__name__}: {exc}", file=template.path,
+                             resource=name) from None
         scope.resources[name] = res
     scope.where = None
     return scope

@@ -7,6 +7,7 @@ that combines values goes through `values.lift`, so plain inputs stay plain.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import itertools
 import json
@@ -86,10 +87,22 @@ def resolve(value: Any, scope: Scope) -> Any:
                 where = f"heat_template_version {scope.version}" if scope.format == "hot" else "CloudFormation"
                 raise StackError(f"function '{key}' is not supported in {where}", file=scope.path,
                                  resource=scope.where)
+            _refuse_misspelt(key, scope)
         return {k: resolve(v, scope) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(v, scope) for v in value]
     return value
+
+
+def _refuse_misspelt(key: Any, scope: Scope) -> None:
+    """A one-key mapping whose key is a near miss of a function name (`get_parm`) is a typo: Heat would
+    send the mapping itself to the cloud as a value."""
+    if not isinstance(key, str) or not ("_" in key or key.startswith("Fn::")):
+        return
+    close = difflib.get_close_matches(key, list(scope.functions), n=1, cutoff=0.8)
+    if close:
+        raise StackError(f"unknown function '{key}' (did you mean '{close[0]}'?)", file=scope.path,
+                         resource=scope.where)
 
 
 def _text(value: Any) -> str:

@@ -178,7 +178,10 @@ class Stack(pulumi.ComponentResource):
         args = NetworkArgs(subnets=subnets, external_network=d["external_network"], router=d["router"],
                            mtu=d["mtu"], port_security_enabled=d["port_security_enabled"], shared=d["shared"],
                            os_name=self._os(d, name))
-        return Network(name, args, self._child(d))
+        try:
+            return Network(name, args, self._child(d))
+        except StackError as exc:
+            raise exc.with_context(file=self.spec.file, resource=name) from None
 
     def _security_groups(self) -> dict[str, SecurityGroup]:
         groups: dict[str, SecurityGroup] = {}
