@@ -49,10 +49,70 @@ class SubnetArgs:
 
     def network(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         """The subnet's CIDR, validated (raises StackError)."""
+        return subnet_cidr(self.cidr, resource=self.name)
+
+    def check(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+        """CIDR, gateway, DNS servers and allocation pools as Neutron checks them (raises StackError)."""
+        return check_subnet(self.cidr, self.gateway_ip, self.dns_nameservers, self.allocation_pools,
+                            resource=self.name)
+
+
+Net = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def subnet_cidr(cidr: object, *, resource: str | None = None) -> Net:
+    """A subnet CIDR without host bits (Neutron stores 10.0.0.0/24 for 10.0.0.1/24: say so instead)."""
+    try:
+        return ipaddress.ip_network(str(cidr), strict=True)
+    except ValueError as exc:
+        raise StackError(f"invalid CIDR {cidr!r}: {exc}", resource=resource, field="cidr") from None
+
+
+def _address(value: object, net: Net, what: str, resource: str | None, field: str) -> ipaddress._BaseAddress:
+    try:
+        address = ipaddress.ip_address(str(value))
+    except ValueError:
+        raise StackError(f"{what} {value!r} is not an IP address", resource=resource, field=field) from None
+    if address.version != net.version:
+        raise StackError(f"{what} {address} is not IPv{net.version} like the subnet {net}", resource=resource,
+                         field=field)
+    return address
+
+
+def check_subnet(cidr: object, gateway_ip: object = None, dns_nameservers: list | tuple = (),
+                 allocation_pools: list | tuple = (), *, resource: str | None = None) -> Net:
+    """Neutron's own subnet rules, checked before anything is sent: CIDR without host bits, gateway an
+    address of the subnet's version, DNS servers addresses, each allocation pool inside the subnet, in
+    order, not holding the gateway and not overlapping another pool."""
+    net = subnet_cidr(cidr, resource=resource)
+    gateway = None
+    if gateway_ip not in (None, "", "none"):
+        gateway = _address(gateway_ip, net, "gateway_ip", resource, "gateway_ip")
+    for i, dns in enumerate(dns_nameservers or ()):
         try:
-            return ipaddress.ip_network(self.cidr, strict=True)
-        except ValueError as exc:
-            raise StackError(f"invalid CIDR {self.cidr!r}: {exc}", resource=self.name, field="cidr") from exc
+            ipaddress.ip_address(str(dns))
+        except ValueError:
+            raise StackError(f"DNS server {dns!r} is not an IP address", resource=resource,
+                             field=f"dns_nameservers[{i}]") from None
+    ranges = []
+    for i, (start, end) in enumerate(allocation_pools or ()):
+        where = f"allocation_pools[{i}]"
+        lo = _address(start, net, "pool start", resource, f"{where}.start")
+        hi = _address(end, net, "pool end", resource, f"{where}.end")
+        if lo not in net or hi not in net:
+            raise StackError(f"allocation pool {lo}-{hi} is outside the subnet {net}", resource=resource,
+                             field=where)
+        if lo > hi:
+            raise StackError(f"allocation pool {lo}-{hi} ends before it starts", resource=resource, field=where)
+        if gateway is not None and lo <= gateway <= hi:
+            raise StackError(f"allocation pool {lo}-{hi} holds the gateway {gateway}", resource=resource,
+                             field=where)
+        for other_lo, other_hi in ranges:
+            if lo <= other_hi and other_lo <= hi:
+                raise StackError(f"allocation pool {lo}-{hi} overlaps {other_lo}-{other_hi}", resource=resource,
+                                 field=where)
+        ranges.append((lo, hi))
+    return net
 
 
 @dataclass
@@ -70,6 +130,30 @@ class NetworkArgs:
     os_name: str | None = None
 
 
+MIN_MTU = 68  # the IPv4 minimum (RFC 791); Neutron refuses less
+
+
+def check_network(name: str, args: NetworkArgs) -> None:
+    """Every subnet valid, no two overlapping (Neutron refuses overlapping CIDRs in one network), a
+    sensible MTU. Raises StackError naming the network and the field."""
+    if args.mtu is not None and (isinstance(args.mtu, bool) or not isinstance(args.mtu, int)
+                                 or not MIN_MTU <= args.mtu <= 65535):
+        raise StackError(f"mtu must be a whole number from {MIN_MTU} to 65535, got {args.mtu!r}", resource=name,
+                         field="mtu")
+    seen: list[tuple[str, Net]] = []
+    for sub in args.subnets:
+        try:
+            net = sub.check()
+        except StackError as exc:
+            raise StackError(exc.message, resource=name, field=f"subnets.{sub.name}.{exc.field}") from None
+        for other, other_net in seen:
+            if net.version == other_net.version and net.overlaps(other_net):
+                raise StackError(f"subnet {sub.name} ({net}) overlaps subnet {other} ({other_net}); Neutron "
+                                 "refuses overlapping subnets in one network", resource=name,
+                                 field=f"subnets.{sub.name}.cidr")
+        seen.append((sub.name, net))
+
+
 class Network(pulumi.ComponentResource):
     """Neutron network + subnets + router; `ready` lists what ports and floating IPs must wait for."""
 
@@ -84,6 +168,7 @@ class Network(pulumi.ComponentResource):
     (Neutron refuses the association before the subnet reaches the external network)."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        check_network(name, args)
         super().__init__(TOKEN, name, {}, opts)
         args = coerce(NetworkArgs, args)
         child = pulumi.ResourceOptions(parent=self)

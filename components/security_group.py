@@ -13,6 +13,10 @@ from components.errors import StackError
 
 TOKEN = "openstack-stacks:index:SecurityGroup"
 PROTOCOLS = {"tcp", "udp", "icmp", "icmpv6", "ipv6-icmp", "sctp", "vrrp", "gre", "esp", "ah"}
+# Protocols Neutron takes a port range for, by name and by IP protocol number (tcp 6, udp 17, dccp 33,
+# sctp 132, udplite 136); ICMP's "ports" are its type and code (0-255).
+PORT_PROTOCOLS = {"tcp", "udp", "sctp", "dccp", "udplite", "6", "17", "33", "132", "136"}
+ICMP_PROTOCOLS = {"icmp", "icmpv6", "ipv6-icmp", "1", "58"}
 
 
 @dataclass
@@ -60,13 +64,21 @@ class RuleArgs:
         port_min, port_max = self.port_min, self.port_max
         if port_min is not None and port_max is None:
             port_max = port_min
+        icmp = proto in ICMP_PROTOCOLS
+        low, high = (0, 255) if icmp else (1, 65535)
         for value in (port_min, port_max):
-            if value is not None and not (0 <= int(value) <= 65535):
-                raise StackError(f"port {value} out of range 0-65535", field="port")
-        if port_min is not None and port_max is not None and int(port_min) > int(port_max):
+            if value is None:
+                continue
+            if isinstance(value, bool) or (not isinstance(value, int) and not str(value).strip().isdigit()):
+                raise StackError(f"port {value!r} is not a whole number", field="port")
+            if not low <= int(value) <= high:
+                raise StackError(f"{'ICMP type/code' if icmp else 'port'} {value} out of range {low}-{high}",
+                                 field="port")
+        if port_min is not None and port_max is not None and int(port_min) > int(port_max) and not icmp:
             raise StackError(f"port range {port_min}-{port_max} is reversed", field="port_range")
-        if port_min is not None and proto not in ("tcp", "udp", "sctp", "icmp", "icmpv6", "ipv6-icmp"):
-            raise StackError(f"ports need protocol tcp, udp or sctp (got {proto or 'any'})", field="port")
+        if port_min is not None and proto not in PORT_PROTOCOLS | ICMP_PROTOCOLS:
+            raise StackError(f"ports need protocol tcp, udp, sctp or dccp (or 6, 17, 132, 33; got {proto or 'any'})",
+                             field="port")
         return RuleArgs(
             direction=self.direction,
             protocol=proto,

@@ -1,5 +1,6 @@
 """Server component: explicit ports, floating IPs, volumes and Heat-style user data for one Nova server."""
 
+import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -258,6 +259,12 @@ class Server(pulumi.ComponentResource):
         if port.no_fixed_ip and port.fixed_ip is not None:
             raise StackError("no_fixed_ip and fixed_ip exclude each other", resource=name,
                              field=f"ports[{index}].no_fixed_ip")
+        if isinstance(port.fixed_ip, str):
+            try:
+                ipaddress.ip_address(port.fixed_ip)
+            except ValueError:
+                raise StackError(f"fixed_ip {port.fixed_ip!r} is not an IP address", resource=name,
+                                 field=f"ports[{index}].fixed_ip") from None
         fixed_ips = None
         if not port.no_fixed_ip and (subnet_id is not None or port.fixed_ip is not None):
             fixed_ips = [openstack.networking.PortFixedIpArgs(subnet_id=subnet_id, ip_address=port.fixed_ip)]

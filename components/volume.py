@@ -6,6 +6,7 @@ import pulumi
 import pulumi_openstack as openstack
 
 from components.args import coerce
+from components.errors import StackError
 from components.lookup import image_id_by_name
 
 TOKEN = "openstack-stacks:index:Volume"
@@ -36,6 +37,15 @@ class VolumeArgs:
     os_name: str | None = None
 
 
+def check_size(size: object, name: str) -> None:
+    """Cinder sizes are whole GB, at least 1 (an Output is checked by the cloud)."""
+    if isinstance(size, pulumi.Output):
+        return
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise StackError(f"size must be a whole number of GB, at least 1, got {size!r}", resource=name,
+                         field="size")
+
+
 def cinder_volume(name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | None = None
                   ) -> openstack.blockstorage.Volume:
     """The Cinder volume itself, with `protect` and `retain_on_delete` from `args` (merged into `opts`).
@@ -43,6 +53,7 @@ def cinder_volume(name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | No
     The `Volume` component wraps one; a server's own per-member volumes are made with this directly, which
     spares an extra component registration per server (see the README's benchmark).
     """
+    check_size(args.size, name)
     image_id = args.image_id
     if image_id is None and args.image:
         image_id = image_id_by_name(args.image)

@@ -120,7 +120,13 @@ def main() -> None:
     env_files = config.get_object("environment") or []
     if isinstance(env_files, str):
         env_files = [env_files]
-    outputs = build(config.get("stackFile") or "stacks/web.yaml", parameters, env_files=env_files,
-                    secret_parameters=secret_parameters)
+    roots = config.get_object("allowedRoots") or []
+    if isinstance(roots, str):
+        roots = [roots]
+    from openstack_stacks import files
+
+    with files.roots_in_force([str(r) for r in roots]):
+        outputs = build(config.get("stackFile") or "stacks/web.yaml", parameters, env_files=env_files,
+                        secret_parameters=secret_parameters)
     for key, value in outputs.items():
         pulumi.export(key, value)

@@ -19,6 +19,9 @@ from openstack_stacks.heat.scope import Nesting, Scope
 from openstack_stacks.heat.template import Template
 
 MAX_DEPTH = 5
+# Python errors that reach the builder from bad input that no check caught yet (StackError is a ValueError
+# but is never caught here: it already names the resource).
+INTERNAL = (TypeError, IndexError, KeyError, AttributeError, ArithmeticError)
 DEPLOYMENTS = ("OS::Heat::SoftwareDeployment", "OS::Heat::StructuredDeployment")  # Heat's max_nested_stack_depth
 
 
@@ -113,13 +116,19 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
         if not isinstance(type_name, str):
             raise StackError("a resource needs a type", file=template.path, resource=name)
         plugin = plugin_for(type_name, scope, name)
-        properties = resolve(body.get(s.properties) or {}, scope)
-        waits: list[pulumi.Resource] = []
-        for dep in sorted(deps[name], key=list(resources).index):
-            if dep in scope.resources:
-                waits.extend(r for r in anchors(scope.resources[dep]) if r not in waits)
-        res = plugin(name, type_name, properties, scope, definition=body, depends_on=waits, opts=scope.opts)
-        res.build()
+        try:
+            properties = resolve(body.get(s.properties) or {}, scope)
+            waits: list[pulumi.Resource] = []
+            for dep in sorted(deps[name], key=list(resources).index):
+                if dep in scope.resources:
+                    waits.extend(r for r in anchors(scope.resources[dep]) if r not in waits)
+            res = plugin(name, type_name, properties, scope, definition=body, depends_on=waits, opts=scope.opts)
+            res.build()
+        except StackError as exc:
+            raise exc.with_context(file=template.path, resource=name) from None
+        except (ValueError, *INTERNAL) as exc:  # a gap in a function or plugin: still one line naming the resource
+            raise StackError(f"cannot build: {type(exc).__name__}: {exc}", file=template.path,
+                             resource=name) from None
         scope.resources[name] = res
     scope.where = None
     return scope
@@ -158,8 +167,14 @@ def plugin_for(type_name: str, scope: Scope, name: str) -> type[HeatResource]:
 
 
 def _relative(target: str, scope: Scope, type_name: str) -> Path:
+    """A nested template file, confined to the tree of the file that names it (the environment file for a
+    resource_registry mapping, else the template)."""
+    from openstack_stacks import files
+
     if "://" in target and not target.startswith("file://"):
-        raise StackError(f"nested template URL {target} is not supported", file=scope.path)
-    base = scope.environment.base_dir if type_name != target and scope.environment.maps(type_name) \
-        else scope.template.directory
-    return (Path(base) / target.removeprefix("file://")).resolve()
+        raise StackError(f"nested template URL {target} is not supported", file=scope.path, resource=scope.where)
+    mapped = type_name != target and scope.environment.maps(type_name)
+    naming = (scope.environment.file_for(type_name) if mapped else None) or scope.path
+    base = Path(naming).resolve().parent if mapped else scope.template.directory
+    return files.confine(target.removeprefix("file://"), base=base, file=naming, resource=scope.where,
+                         field="type")

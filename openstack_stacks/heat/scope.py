@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from components.errors import StackError
@@ -102,11 +101,10 @@ class Scope:
             raise StackError(f"get_file needs a path, got {name!r}", file=self.path, resource=self.where)
         if "://" in name and not name.startswith("file://"):
             raise StackError(f"get_file of a URL is not supported: {name}", file=self.path, resource=self.where)
-        target = (self.template.directory / name.removeprefix("file://")).resolve()
-        try:
-            return Path(target).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise StackError(f"get_file {name}: {exc.strerror}", file=self.path, resource=self.where) from None
+        from openstack_stacks import files
+
+        return files.read_reference(name.removeprefix("file://"), base=self.template.directory, file=self.path,
+                                    resource=self.where, field="get_file")
 
     # --- conditions ----------------------------------------------------------------------------------
     def _fail(self, message: str) -> StackError:

@@ -128,8 +128,13 @@ class Stack(pulumi.ComponentResource):
                                           " server; declare it inline (name_suffix/size)", name, f"volumes[{i}]")
             for dep in server["depends_on"]:
                 need("servers", dep, name, "depends_on")
-            if server["count"] is not None and server["count"] < 0:
-                raise self._error("must be 0 or more", name, "count")
+            if server["count"] is not None:
+                from openstack_stacks import limits
+
+                try:
+                    limits.count(server["count"])
+                except StackError as exc:
+                    raise self._error(exc.message, name, "count") from None
         self._server_order()
 
     def _server_order(self) -> list[str]:
@@ -173,7 +178,10 @@ class Stack(pulumi.ComponentResource):
         args = NetworkArgs(subnets=subnets, external_network=d["external_network"], router=d["router"],
                            mtu=d["mtu"], port_security_enabled=d["port_security_enabled"], shared=d["shared"],
                            os_name=self._os(d, name))
-        return Network(name, args, self._child(d))
+        try:
+            return Network(name, args, self._child(d))
+        except StackError as exc:
+            raise exc.with_context(file=self.spec.file, resource=name) from None
 
     def _security_groups(self) -> dict[str, SecurityGroup]:
         groups: dict[str, SecurityGroup] = {}
@@ -319,11 +327,10 @@ class Stack(pulumi.ComponentResource):
         return spec
 
     def _read(self, relative: str, resource: str, field: str) -> str:
-        path = self.spec.base_dir / relative
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise self._error(f"cannot read {path}: {exc.strerror}", resource, field) from None
+        from openstack_stacks import files
+
+        return files.read_reference(relative, base=self.spec.base_dir, file=self.spec.file, resource=resource,
+                                    field=field)
 
     # -- outputs -------------------------------------------------------------------------------
     def _output(self, name: str, d: dict[str, Any]) -> pulumi.Input[Any]:

@@ -42,6 +42,9 @@ def _render_parser() -> argparse.ArgumentParser:
                              "--secret`): secret whatever the file declares")
     parser.add_argument("-e", "--environment", action="append", default=[], metavar="ENV_FILE",
                         help="Heat environment file (parameters, parameter_defaults, resource_registry)")
+    parser.add_argument("--allow-root", action="append", default=[], metavar="DIR",
+                        help="let file references (script_file, get_file, nested templates, ...) read under DIR "
+                             "too (default: only the directory tree of the file naming them)")
     parser.add_argument("--stack", default="dev", help="Pulumi stack name used in URNs (default: dev)")
     parser.add_argument("--out", required=True, help="directory to write plan.json, userdata/ and files into")
     return parser
@@ -53,8 +56,13 @@ def render_main(argv: list[str]) -> int:
     from openstack_stacks.tools.offline import render
 
     plan = render(args.file, parse_parameters(args.parameter), env_files=args.environment, stack=args.stack,
-                  secret_parameters=parse_parameters(args.secret_parameter))
-    written = plan.write(args.out)
+                  secret_parameters=parse_parameters(args.secret_parameter), allowed_roots=args.allow_root)
+    try:
+        written = plan.write(args.out)
+    except OSError as exc:
+        raise StackError(f"cannot write the render to {args.out}: {exc.strerror or exc}"
+                         + (f" ({exc.filename})" if exc.filename and str(exc.filename) != args.out else ""),
+                         field="--out") from None
     custom = [r for r in plan.resources if r["custom"]]
     print(f"rendered {args.file}: {len(custom)} resources, {len(plan.user_data)} servers with user data")
     for name, rec in sorted(plan.user_data.items()):
@@ -65,6 +73,15 @@ def render_main(argv: list[str]) -> int:
         print(f"  note: {note}")
     print(f"wrote {len(written)} files under {Path(args.out)}")
     return 0
+
+
+def one_line(text: str) -> str:
+    """A message on one line (YAML and schema errors carry newlines)."""
+    return " ".join(text.split())
+
+
+def _first_file(args: list[str]) -> str:
+    return next((a for a in args if not a.startswith("-")), "input")
 
 
 USAGE = """usage: python -m components COMMAND ...
@@ -91,10 +108,17 @@ def main(argv: list[str] | None = None) -> int:
             module = importlib.import_module(DELEGATED[command])
             return int(module.main(rest))
     except StackError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 1
     except SystemExit as exc:  # argparse usage errors
         return int(exc.code) if isinstance(exc.code, int) else 2
+    except RecursionError:
+        print(f"error: {_first_file(rest)}: nested too deeply to process", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        print(f"error: {_first_file(rest)}: internal error ({type(exc).__name__}): {one_line(str(exc))}",
+              file=sys.stderr)
+        return 1
     print(f"error: unknown command {command!r}\n{USAGE}", file=sys.stderr, end="")
     return 2
 

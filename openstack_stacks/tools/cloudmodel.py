@@ -79,7 +79,11 @@ class _Subnet:
 
     def take(self, address: str | None, owner: str) -> str:
         if address:
-            ip = ipaddress.ip_address(address)
+            try:
+                ip = ipaddress.ip_address(address)
+            except ValueError:
+                raise StackError(f"fixed IP {address!r} is not an IP address", resource=owner,
+                                 field="fixed_ip") from None
             if ip not in self.net:
                 raise StackError(f"fixed IP {address} is outside subnet {self.net}", resource=owner, field="fixed_ip")
             if str(ip) in self.used:

@@ -32,11 +32,44 @@ def load_plan(path: str | Path, parameters: dict[str, Any] | None = None, *,
             doc = json.loads(path.read_text())
         except (OSError, ValueError) as exc:
             raise StackError(f"not readable as JSON: {exc}", file=str(path)) from None
-        if isinstance(doc, dict) and isinstance(doc.get("resources"), list) and "project" in doc:
+        if isinstance(doc, dict) and "project" in doc:
+            check_plan(doc, str(path))
             return doc
     from openstack_stacks.tools.offline import render
 
     return render(path, parameters or {}, env_files=env_files, stack=stack).to_dict()
+
+
+def check_plan(doc: dict[str, Any], path: str) -> None:
+    """Refuse a plan.json whose shape the diff cannot read, naming the file and the entry."""
+    def fail(message: str, field: str | None = None) -> StackError:
+        return StackError(f"not a plan.json document: {message}", file=path, field=field)
+
+    if not isinstance(doc.get("resources"), list):
+        raise fail("'resources' must be a list", "resources")
+    for i, res in enumerate(doc["resources"]):
+        where = f"resources[{i}]"
+        if not isinstance(res, dict):
+            raise fail(f"each resource must be a mapping, got {type(res).__name__}", where)
+        for key in ("urn", "name", "type"):
+            if not isinstance(res.get(key), str) or not res.get(key):
+                raise fail(f"a resource needs a string '{key}'", f"{where}.{key}")
+        for key, kind in (("inputs", dict), ("options", dict), ("secretInputs", list)):
+            if res.get(key) is not None and not isinstance(res[key], kind):
+                raise fail(f"'{key}' must be a {'mapping' if kind is dict else 'list'}", f"{where}.{key}")
+        opts = res.get("options") or {}
+        for key in ("ignoreChanges", "replaceOnChanges", "dependsOn", "aliases"):
+            if opts.get(key) is not None and not (isinstance(opts[key], list)
+                                                  and all(isinstance(v, str) for v in opts[key])):
+                raise fail(f"'options.{key}' must be a list of strings", f"{where}.options.{key}")
+        if res.get("parent") is not None and not isinstance(res["parent"], str):
+            raise fail("'parent' must be a URN or null", f"{where}.parent")
+    for key in ("outputs", "userData"):
+        if doc.get(key) is not None and not isinstance(doc[key], dict):
+            raise fail(f"'{key}' must be a mapping", key)
+    for name, rec in (doc.get("userData") or {}).items():
+        if not isinstance(rec, dict):
+            raise fail("each user data record must be a mapping", f"userData.{name}")
 
 
 def diff_files(old: str | Path, new: str | Path, parameters: dict[str, Any] | None = None, *,
@@ -79,7 +112,7 @@ def main(argv: list[str]) -> int:
                           new_parameters=parse_parameters(args.new_parameter),
                           env_files=tuple(args.environment), stack=args.stack)
     except ValueError as exc:  # StackError is a ValueError; so are malformed plans
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_INVALID
     sys.stdout.write(render_json(diff) if args.json else render_text(diff, show_same=args.show_same))
     if diff.errors:

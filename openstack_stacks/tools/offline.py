@@ -366,9 +366,10 @@ def _parts_by_email(mime: bytes) -> list[dict[str, Any]]:
 
 
 def _config_map(stack_file: str, parameters: dict[str, Any], secret_parameters: dict[str, Any],
-                env_files: list[str]) -> tuple[dict[str, str], list[str]]:
+                env_files: list[str], allowed_roots: list[str] | None = None) -> tuple[dict[str, str], list[str]]:
     """The config map and secret keys the CLI would hand the program (`PULUMI_CONFIG`,
-    `PULUMI_CONFIG_SECRET_KEYS`) for these values, secrets under `secretParameters`."""
+    `PULUMI_CONFIG_SECRET_KEYS`) for these values, secrets under `secretParameters`; `allowed_roots` as
+    config `allowedRoots`."""
     cfg = {f"{PROJECT}:stackFile": stack_file, f"{PROJECT}:parameters": json.dumps(parameters)}
     secret_keys = []
     if secret_parameters:
@@ -376,6 +377,8 @@ def _config_map(stack_file: str, parameters: dict[str, Any], secret_parameters: 
         secret_keys.append(f"{PROJECT}:secretParameters")
     if env_files:
         cfg[f"{PROJECT}:environment"] = json.dumps(env_files)
+    if allowed_roots:
+        cfg[f"{PROJECT}:allowedRoots"] = json.dumps([str(Path(r).resolve()) for r in allowed_roots])
     return cfg, secret_keys
 
 
@@ -386,17 +389,19 @@ def render(
     env_files: list[str] | tuple[str, ...] = (),
     stack: str = "dev",
     secret_parameters: dict[str, Any] | None = None,
+    allowed_roots: list[str] | tuple[str, ...] = (),
 ) -> Plan:
     """Run the real program for `path` offline; raise StackError on bad input or a schema violation.
 
-    `secret_parameters` are given as `pulumi config set --path secretParameters.NAME --secret` gives them.
+    `secret_parameters` are given as `pulumi config set --path secretParameters.NAME --secret` gives them;
+    `allowed_roots` widen where file references may read (config `allowedRoots`).
     """
     from openstack_stacks import program
     path = Path(path)
     if not path.exists():
         raise StackError("no such file", file=str(path))
     config, secret_keys = _config_map(str(path), dict(parameters or {}), dict(secret_parameters or {}),
-                                      list(env_files))
+                                      list(env_files), list(allowed_roots))
     with _gc_tuned_for_render():
         return run_program(program.main, source=str(path), config=config, stack=stack, secret_keys=secret_keys)
 

@@ -85,7 +85,10 @@ class InstanceGroup(HeatResource):
         props = {k: v for k, v in launch.props.items() if v is not None and k in Ec2Instance.PROPERTIES}
         props["Tags"] = self.props["Tags"]
         self.members = []
-        for index in range(int(self.props["Size"])):
+        from openstack_stacks import limits
+
+        size = limits.count(self.props["Size"], what="Size", file=self.scope.path, resource=self.name, field="Size")
+        for index in range(size):
             member = Ec2Instance(f"{self.name}-{index}", "AWS::EC2::Instance", dict(props), self.scope,
                                  definition=launch.definition, depends_on=[],
                                  opts=pulumi.ResourceOptions(parent=self.component))

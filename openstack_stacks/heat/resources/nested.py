@@ -95,8 +95,12 @@ class ResourceGroup(HeatResource):
         p = self.props
         if p["removal_policies"]:
             raise self.fail("removal_policies is not supported (member names are never reused anyway)")
-        count = int(p["count"])
+        from openstack_stacks import limits
+
+        count = limits.count(p["count"], file=self.scope.path, resource=self.name, field="count")
         definition = p["resource_def"]
+        if not isinstance(definition, dict):
+            raise self.fail("resource_def must be a mapping with a type")
         self.component = TemplateComponent(self.logical, "OS::Heat::ResourceGroup", self.child_opts())
         self.members: list[HeatResource] = []
         type_name = definition.get("type")
@@ -144,7 +148,10 @@ class AutoScalingGroup(ResourceGroup):
     def build(self) -> None:
         from openstack_stacks import report
         p = self.props
-        size = int(p["desired_capacity"] if p["desired_capacity"] is not None else p["min_size"])
+        from openstack_stacks import limits
+
+        field = "desired_capacity" if p["desired_capacity"] is not None else "min_size"
+        size = limits.count(p[field], what=field, file=self.scope.path, resource=self.name, field=field)
         self.props = {"count": size, "resource_def": p["resource"], "index_var": "%index%", "removal_policies": []}
         super().build()
         group_policy_note(self, {"rolling_updates": p["rolling_updates"]} if p["rolling_updates"] else None,

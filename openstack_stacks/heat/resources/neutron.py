@@ -8,6 +8,7 @@ from typing import Any
 import pulumi
 import pulumi_openstack as openstack
 
+from components.errors import StackError
 from components.links import associate_floating_ip
 from components.lookup import network_id_by_name
 from components.security_group import RuleArgs, SecurityGroup, SecurityGroupArgs
@@ -106,6 +107,7 @@ class Subnet(_Simple):
         if network is None:
             raise self.fail("OS::Neutron::Subnet: property 'network' is required", field="network")
         self.network_ref = network
+        self._check_plain(p)
         self.keep(openstack.networking.Subnet(
             self.logical, name=p["name"] or self.logical, network_id=network_id(network, io), cidr=p["cidr"],
             ip_version=int(p["ip_version"]), gateway_ip=p["gateway_ip"], no_gateway=None,
@@ -114,6 +116,23 @@ class Subnet(_Simple):
                               for a in p["allocation_pools"]] or None,
             ipv6_address_mode=p["ipv6_address_mode"], ipv6_ra_mode=p["ipv6_ra_mode"], tags=p["tags"],
             tenant_id=p["tenant_id"], value_specs=p["value_specs"], opts=self.child_opts()))
+
+    def _check_plain(self, p: dict[str, Any]) -> None:
+        """Neutron's subnet rules (components.network.check_subnet) on the values known at render time."""
+        from components.network import check_subnet
+
+        if not isinstance(p["cidr"], str):
+            return
+        plain = lambda v: isinstance(v, (str, int, type(None)))  # noqa: E731
+        pools = p["allocation_pools"] if isinstance(p["allocation_pools"], list) else []
+        pairs = [(a.get("start"), a.get("end")) for a in pools if isinstance(a, dict)]
+        dns = p["dns_nameservers"] if isinstance(p["dns_nameservers"], list) else []
+        try:
+            check_subnet(p["cidr"], p["gateway_ip"] if plain(p["gateway_ip"]) else None,
+                         [d for d in dns if plain(d)],
+                         [(a, b) for a, b in pairs if plain(a) and plain(b)], resource=self.name)
+        except StackError as exc:
+            raise self.fail(exc.message, field=exc.field) from None
 
     def cidr(self) -> Any:
         return self.resource.cidr
