@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from userdata import checks, heat_parts
+from userdata import checks, heat_parts, signals
 from userdata.cloud_config import cloud_config_problem
 from userdata.encoding import encode
 from userdata.errors import UserDataError
@@ -58,6 +58,13 @@ def _script_part(script: str | None, server: str) -> list[Part]:
     return [Part(script, subtype)]
 
 
+def _uses_signals(spec: UserDataSpec) -> bool:
+    """Whether the script, a part or the metadata signals a wait condition handle (then the signal hook
+    part installs the helper and the curl shim; otherwise nothing changes)."""
+    texts = [spec.script, *(p.content for p in spec.parts if isinstance(p, Part)), repr(spec.metadata)]
+    return any(signals.uses_signals(t) for t in texts)
+
+
 def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
     checks.check_instance_user(spec.instance_user, server=server)
     host = checks.check_metadata_server_url(spec.metadata_server_url, server=server)
@@ -65,6 +72,8 @@ def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
         raise UserDataError("metadata_server_url is used with HEAT_CFNTOOLS only", server=server)
     head = heat_parts.head_parts(spec.instance_user)
     user = list(spec.parts)
+    if _uses_signals(spec):
+        head.insert(2, signals.signal_hook_part())  # after boothook.sh: installed before any script runs
     custom_handler = any(isinstance(p, Part) and p.subtype == "part-handler" for p in user)
     for number, part in enumerate(user, start=len(head) + 2):
         _check_user_part(part, _label(part, number), server, custom_handler)
