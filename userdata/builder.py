@@ -96,7 +96,8 @@ def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
 
 
 def _raw(spec: UserDataSpec, server: str) -> tuple[bytes, tuple[PartInfo, ...]]:
-    """RAW: the script unchanged, no MIME, nothing added (Heat drops metadata; we refuse it)."""
+    """RAW: the script unchanged, no MIME, nothing added (Heat drops metadata; we refuse it). One exception:
+    a shell script that names a wait condition handle URL gets the signal hook after its `#!` line."""
     for name in ("parts", "metadata", "instance_user", "metadata_server_url"):
         if getattr(spec, name):
             raise UserDataError(f"{name} cannot be delivered with user_data_format RAW "
@@ -113,6 +114,7 @@ def _raw(spec: UserDataSpec, server: str) -> tuple[bytes, tuple[PartInfo, ...]]:
                                 server=server, part="script")
         if subtype == "x-shellscript":
             checks.check_shebang(text, server=server, part="script")
+            text = signals.with_signal_hook(text)  # a handle URL in a RAW script: install the shim first
         elif subtype == "cloud-config":
             problem = cloud_config_problem(text)
             if problem:

@@ -263,8 +263,24 @@ def signal_hook_part() -> Part:
 
 
 def uses_signals(text: str | None) -> bool:
-    """Whether user data text signals a handle (through its URL or the helper)."""
-    return bool(text) and ("signal.invalid/openstack-stacks/" in text or HELPER_NAME in text)
+    """Whether user data text signals a handle through its URL (cfn-signal, curl): then the curl shim
+    must be installed first. The one-line `curl_cli` form needs nothing installed."""
+    return bool(text) and "signal.invalid/openstack-stacks/" in text
+
+
+SH_SHEBANG = re.compile(r"^#!\s*(/usr)?/bin/(env\s+)?(ba|da)?sh\b")
+
+
+def with_signal_hook(script: str) -> str:
+    """A RAW shell script that names a handle URL, with the signal hook's commands after its `#!` line
+    (RAW user data has no other part to install the curl shim from); any other script unchanged."""
+    first, newline, rest = script.partition("\n")
+    if not uses_signals(script) or not SH_SHEBANG.match(first):
+        return script
+    hook = [line for line in templates.template(SIGNAL_HOOK).splitlines()[1:] if line != "exit 0"]
+    body = ("\n".join(hook) + "\n").replace("@SIGNAL_HELPER@", helper_script()).replace(
+        "@CURL_SHIM@", templates.template(CURL_SHIM))
+    return f"{first}\n{body}# end of the openstack-stacks signal hook\n{rest if newline else ''}"
 
 
 MASKED = "********"

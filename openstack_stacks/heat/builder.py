@@ -58,6 +58,7 @@ def order(template: Template, resources: dict[str, Any]) -> list[str]:
                 server = target["get_resource"]
                 deps[server] |= {d for d in deps[name] if d not in (server, name)} - {
                     n for n, b in resources.items() if b.get(s.type) in DEPLOYMENTS}
+    _wait_for_signallers(template, resources, deps)
     done: list[str] = []
     visiting: set[str] = set()
 
@@ -75,6 +76,19 @@ def order(template: Template, resources: dict[str, Any]) -> list[str]:
     for name in resources:
         visit(name)
     return done, deps  # type: ignore[return-value]
+
+
+def _wait_for_signallers(template: Template, resources: dict[str, Any], deps: dict[str, set[str]]) -> None:
+    """A wait condition comes after the servers that signal its handle (it reads their consoles)."""
+    from openstack_stacks.heat.resources.wait import WAITS, handle_of, signallers
+
+    s = template.sections
+    types = {n: b.get(s.type) for n, b in resources.items()}
+    for name, body in resources.items():
+        if body.get(s.type) in WAITS:
+            handle = handle_of(body, s.properties)
+            if handle in resources:
+                deps[name] |= set(signallers(deps, types, handle))
 
 
 def anchors(res: HeatResource) -> list[pulumi.Resource]:
@@ -99,6 +113,7 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
     scope.opts = opts or pulumi.ResourceOptions()
     resources = template.section("resources")
     names, deps = order(template, resources)
+    scope.deps = deps
     s = template.sections
     for name in names:
         body = resources[name]

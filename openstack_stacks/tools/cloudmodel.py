@@ -116,6 +116,10 @@ class OfflineCloud(pulumi.runtime.Mocks):
             self.errors.append(exc)
         return rid, state
 
+    def _bootwait(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A boot wait (components.boot_wait) offline: no instance boots, so no signal arrives."""
+        return {"data": "{}", "status": "WAITING", "reason": "offline render: no boot, no signals"}
+
     def _subnet(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         subnet = _Subnet(rid, inputs)
         self.subnets[rid] = subnet
