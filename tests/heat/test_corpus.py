@@ -9,6 +9,7 @@ import pytest
 
 from components.errors import StackError
 from openstack_stacks.tools.offline import render
+from userdata import signals
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 HT = CORPUS / "heat-templates"
@@ -235,7 +236,10 @@ def test_script_deployments_run_at_first_boot_with_their_inputs():
     script = (HT / "hot/software-config/example-templates/config-scripts/example-script.sh").read_text()
     assert script.splitlines()[2] in mime
     assert "export foo=fooooo" in mime and "export bar=barmy" in mime
-    assert plan.outputs["result"].startswith("unavailable under Pulumi")
+    assert plan.outputs["result"] is None  # offline: no boot, no result signal
+    assert "deploy-deployment" in mime and signals.shell_command("deploy-deployment") in mime
+    waits = {r["name"]: r for r in plan.by_type(BOOT_WAIT)}
+    assert waits["deployment"]["inputs"]["handle"] == "deploy-deployment"
     assert any("software deployment 'deployment' runs once at the first boot" in n for n in plan.notes)
 
 
