@@ -72,7 +72,10 @@ def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
         raise UserDataError("metadata_server_url is used with HEAT_CFNTOOLS only", server=server)
     head = heat_parts.head_parts(spec.instance_user)
     user = list(spec.parts)
-    if _uses_signals(spec):
+    if spec.boot_signal is not None and spec.format != "HEAT_CFNTOOLS":
+        raise UserDataError("a boot signal (wait) needs user_data_format HEAT_CFNTOOLS: loguserdata reports "
+                            "the script's exit status", server=server)
+    if _uses_signals(spec) or spec.boot_signal is not None:
         head.insert(2, signals.signal_hook_part())  # after boothook.sh: installed before any script runs
     custom_handler = any(isinstance(p, Part) and p.subtype == "part-handler" for p in user)
     for number, part in enumerate(user, start=len(head) + 2):
@@ -80,7 +83,8 @@ def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
     if spec.format == "HEAT_CFNTOOLS":
         if spec.script and spec.require_shebang:
             checks.check_shebang(spec.script, server=server, part="'cfn-userdata' (script)")
-        parts = [*head, heat_parts.cfn_userdata(spec.script), *user, heat_parts.loguserdata(),
+        boot = [signals.boot_signal_part(spec.boot_signal)] if spec.boot_signal is not None else []
+        parts = [*head, heat_parts.cfn_userdata(spec.script), *user, heat_parts.loguserdata(), *boot,
                  *heat_parts.cfn_init_data(spec.metadata, server),
                  *heat_parts.metadata_server_parts(spec.metadata_server_url, host)]
     else:
@@ -98,7 +102,7 @@ def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
 def _raw(spec: UserDataSpec, server: str) -> tuple[bytes, tuple[PartInfo, ...]]:
     """RAW: the script unchanged, no MIME, nothing added (Heat drops metadata; we refuse it). One exception:
     a shell script that names a wait condition handle URL gets the signal hook after its `#!` line."""
-    for name in ("parts", "metadata", "instance_user", "metadata_server_url"):
+    for name in ("parts", "metadata", "instance_user", "metadata_server_url", "boot_signal"):
         if getattr(spec, name):
             raise UserDataError(f"{name} cannot be delivered with user_data_format RAW "
                                 "(use HEAT_CFNTOOLS or SOFTWARE_CONFIG)", server=server)

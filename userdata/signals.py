@@ -40,6 +40,8 @@ SIGNAL_URL = "https://signal.invalid/openstack-stacks/v1/{handle}"
 HELPER = "openstack-stacks-signal.sh"
 CURL_SHIM = "curl-signal-shim.sh"
 SIGNAL_HOOK = "signal-hook.sh"
+BOOT_SIGNAL = "boot_signal.py"
+BOOT_SIGNAL_FILENAME = "zz-openstack-stacks-boot-signal.py"  # sorts after loguserdata.py
 HELPER_NAME = "openstack-stacks-signal"
 SUCCESS, FAILURE, WAITING = "SUCCESS", "FAILURE", "WAITING"
 
@@ -260,6 +262,12 @@ def signal_hook_part() -> Part:
             .replace("@SIGNAL_HELPER@", helper_script())
             .replace("@CURL_SHIM@", templates.template(CURL_SHIM)))
     return Part(text, "cloud-boothook", SIGNAL_HOOK)
+
+
+def boot_signal_part(handle: str) -> Part:
+    """The script part that reports loguserdata's result (the user script's exit status) on `handle`."""
+    text = templates.template(BOOT_SIGNAL).replace("@HANDLE@", check_handle(handle))
+    return Part(text, "x-shellscript", BOOT_SIGNAL_FILENAME)
 
 
 def uses_signals(text: str | None) -> bool:

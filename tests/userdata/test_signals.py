@@ -182,3 +182,55 @@ def test_cli_decodes_a_console_log(tmp_path: Path) -> None:
     assert piped.returncode == 0 and "ok: SUCCESS (1 signal(s), waiting for 1)" in piped.stdout
     missing = subprocess.run([*run, str(tmp_path / "nope")], capture_output=True, text=True, cwd=ROOT)
     assert missing.returncode == 1 and missing.stderr.startswith("error: ")
+
+
+_BOOT_DRIVER = """
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("boot_signal", sys.argv[1])
+module = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+module.VAR_DIR, module.LOG_PATH, module.HELPER = sys.argv[2], sys.argv[3], sys.argv[4]
+sys.exit(module.main())
+"""
+
+
+def _boot_signal(tmp: Path, finished: bool, log: str, data: str | None) -> signals.WaitState:
+    var = tmp / "var"
+    var.mkdir()
+    if finished:
+        (var / "provision-finished").touch()
+    if data is not None:
+        (var / "boot-data").write_text(data)
+    (tmp / "heat-provision.log").write_text(log)
+    helper = tmp / "helper"
+    helper.write_text(_local(signals.helper_script(), tmp))
+    helper.chmod(0o755)
+    script = tmp / "boot_signal.py"
+    script.write_text(signals.boot_signal_part("web-0").content)
+    subprocess.run([sys.executable, "-c", _BOOT_DRIVER, str(script), str(var), str(tmp / "heat-provision.log"),
+                    str(helper)], check=True, capture_output=True)
+    return signals.evaluate([(tmp / "console").read_text()], "web-0")
+
+
+def test_boot_signal_reports_success_with_the_scripts_data(tmp_path: Path) -> None:
+    state = _boot_signal(tmp_path, True, "Provision began\nhello\nProvision done\n", 'url "x"\nline 2\n')
+    assert state.status == "SUCCESS" and state.data() == {"boot": 'url "x"\nline 2\n'}
+
+
+def test_boot_signal_reports_loguserdatas_failure(tmp_path: Path) -> None:
+    log = ("Provision began: 2026-01-01\n/var/lib/heat-cfntools/cfn-userdata\napt-get: no such package\n"
+           "Provision done: 2026-01-01\nProvision failed with exit code 100\n")
+    state = _boot_signal(tmp_path, False, log, None)
+    assert state.status == "FAILURE"
+    assert state.reason.startswith("Provision failed with exit code 100; last output: ")
+    assert "apt-get: no such package" in state.reason
+
+
+def test_boot_signal_part_follows_loguserdata() -> None:
+    rendered = build_user_data(UserDataSpec(script="#!/bin/sh\ntrue\n", boot_signal="web-0"), "web-0")
+    names = [p.filename for p in rendered.parts]
+    assert names.index("loguserdata.py") + 1 == names.index(signals.BOOT_SIGNAL_FILENAME)
+    assert sorted(["loguserdata.py", signals.BOOT_SIGNAL_FILENAME])[-1] == signals.BOOT_SIGNAL_FILENAME
+    assert "signal-hook.sh" in names
+    with pytest.raises(ValueError, match="HEAT_CFNTOOLS"):
+        build_user_data(UserDataSpec(format="SOFTWARE_CONFIG", script="#!/bin/sh\n", boot_signal="w"), "w")
