@@ -165,7 +165,10 @@ class Server(pulumi.ComponentResource):
         if not (args.image or args.image_id):
             raise StackError("a server needs an image", resource=name, field="image")
         self.logical_name = name
-        ready: list[pulumi.Resource] = []
+        # The component's own depends_on (e.g. a boot wait, components.boot_wait) holds the instance back too:
+        # Pulumi does not pass a parent's dependencies on to its children.
+        own = opts.depends_on if opts is not None and isinstance(opts.depends_on, list) else []
+        ready: list[pulumi.Resource] = [d for d in own if isinstance(d, pulumi.Resource)]
         self.ports: list[openstack.networking.Port] = []
         self.floating_ips: list[openstack.networking.FloatingIp] = []
         self._port_ips: list[pulumi.Output[str]] = []

@@ -55,15 +55,20 @@ def order(template: Template, resources: dict[str, Any]) -> list[str]:
                 raise StackError(f"depends on unknown resource {dep!r}", file=template.path, resource=name)
         refs = references({k: v for k, v in body.items() if k != s.depends_on}, template.format)
         deps[name] = {d for d in refs if d in resources} | set(explicit)
+    def deployed_on(body: Any) -> str | None:
+        props = body.get(s.properties) or {} if body.get(s.type) in DEPLOYMENTS else None
+        target = props.get("server") if isinstance(props, dict) else None
+        return target.get("get_resource") if isinstance(target, dict) else None
+
     for name, body in resources.items():  # a server waits for what its software deployments read
-        props = body.get(s.properties) or {}
-        if body.get(s.type) in DEPLOYMENTS and isinstance(props, dict):
-            target = props.get("server")
-            if isinstance(target, dict) and target.get("get_resource") in resources:
-                server = target["get_resource"]
-                deps[server] |= {d for d in deps[name] if d not in (server, name)} - {
-                    n for n, b in resources.items() if b.get(s.type) in DEPLOYMENTS}
+        server = deployed_on(body)
+        if server in resources:
+            # ... including another server's deployment they depend on (it has signalled its result then);
+            # its own deployments run in its user data
+            own = {n for n, b in resources.items() if deployed_on(b) == server}
+            deps[server] |= {d for d in deps[name] if d not in (server, name)} - own
     add_implicit(resources, s.type, s.properties, deps)
+    _wait_for_signallers(template, resources, deps)
     done: list[str] = []
     visiting: set[str] = set()
 
@@ -81,6 +86,19 @@ def order(template: Template, resources: dict[str, Any]) -> list[str]:
     for name in resources:
         visit(name)
     return done, deps  # type: ignore[return-value]
+
+
+def _wait_for_signallers(template: Template, resources: dict[str, Any], deps: dict[str, set[str]]) -> None:
+    """A wait condition comes after the servers that signal its handle (it reads their consoles)."""
+    from openstack_stacks.heat.resources.wait import WAITS, handle_of, signallers
+
+    s = template.sections
+    types = {n: b.get(s.type) for n, b in resources.items()}
+    for name, body in resources.items():
+        if body.get(s.type) in WAITS:
+            handle = handle_of(body, s.properties)
+            if handle in resources:
+                deps[name] |= set(signallers(deps, types, handle))
 
 
 def anchors(res: HeatResource) -> list[pulumi.Resource]:
@@ -106,6 +124,7 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
     scope.opts = opts or pulumi.ResourceOptions()
     resources = template.section("resources")
     names, deps = order(template, resources)
+    scope.deps = deps
     s = template.sections
     for name in names:
         body = resources[name]

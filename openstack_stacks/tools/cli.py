@@ -16,7 +16,7 @@ from components.errors import StackError
 
 # Sub-commands implemented in their own modules, each with `main(argv) -> int`.
 DELEGATED = {"diff": "openstack_stacks.tools.diff", "adopt": "openstack_stacks.tools.adopt",
-             "boot-test": "openstack_stacks.tools.boot_test"}
+             "boot-test": "openstack_stacks.tools.boot_test", "signals": "openstack_stacks.tools.signals"}
 
 
 def parse_parameters(pairs: list[str]) -> dict[str, Any]:
@@ -91,6 +91,7 @@ commands:
   diff OLD NEW [-p NAME=VALUE ...] [--json]            what would change between two versions
   adopt HEAT_RESOURCES_JSON TEMPLATE --out import.json  map a Heat stack to a `pulumi import` file
   boot-test FILE [--server NAME]                       boot rendered user data through real cloud-init
+  signals CONSOLE_LOG|- [--handle H] [--json]          decode the boot signals in a console log
 """
 
 

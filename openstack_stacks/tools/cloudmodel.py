@@ -149,6 +149,10 @@ class OfflineCloud(pulumi.runtime.Mocks):
         self.network_names[rid] = str(inputs.get("name") or name)
         return {}
 
+    def _bootwait(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A boot wait (components.boot_wait) offline: no instance boots, so no signal arrives."""
+        return {"data": "{}", "status": "WAITING", "reason": "offline render: no boot, no signals"}
+
     def _subnet(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         network = self.network_names.get(str(inputs.get("networkId")), str(inputs.get("networkId")))
         subnet = _Subnet(rid, inputs, f"network '{network}' subnet '{inputs.get('name') or name}'")

@@ -32,7 +32,7 @@ from pulumi.runtime.proto import resource_pb2, source_pb2
 from components.errors import StackError
 from openstack_stacks import report
 from openstack_stacks.tools.cloudmodel import OfflineCloud
-from openstack_stacks.tools.schema import SECRET_SIG, check_inputs
+from openstack_stacks.tools.schema import DYNAMIC_PREFIX, SECRET_SIG, check_inputs
 from openstack_stacks.tools.urns import engine_urn, normalise
 
 PROJECT = "openstack-stacks"
@@ -488,7 +488,7 @@ def _as_stack_error(exc: BaseException, path: Path) -> StackError:
 
 def _check_schema(monitor: RecordingMonitor, path: Path) -> None:
     for record in monitor.records:
-        if not record["custom"] or not record["type"].startswith("openstack:"):
+        if not record["custom"] or not record["type"].startswith(("openstack:", DYNAMIC_PREFIX)):
             continue
         problems = check_inputs(record["type"], monitor.plain_inputs[record["urn"]])
         if problems:
