@@ -15,7 +15,7 @@ from openstack_stacks.tools.pictures.model import Topology, build_topology
 from openstack_stacks.tools.pictures.topology import CHANGES, topology_graph
 
 __all__ = ["CHANGES", "Topology", "build_topology", "dependency_graph", "diff_topology_svg", "dot_available",
-           "plan_edges", "topology_graph", "topology_svg", "write_pictures"]
+           "plan_edges", "topology_graph", "topology_of", "topology_svg", "write_pictures"]
 
 NO_DOT = "topology.svg skipped: Graphviz `dot` is not installed (apt-get install graphviz); graph.dot written"
 
@@ -29,10 +29,15 @@ def _svg(graph: Any) -> str:
     return graph.pipe(format="svg", encoding="utf-8")
 
 
+def topology_of(doc: dict[str, Any]) -> Any:
+    """The Graphviz graph (not yet laid out) of a plan.json document's topology."""
+    title = f"{doc.get('source', '')} ({doc.get('stack', '')})"
+    return topology_graph(build_topology(doc["resources"]), title=title)
+
+
 def topology_svg(doc: dict[str, Any]) -> str:
     """The topology of a plan.json document as SVG (needs `dot`)."""
-    title = f"{doc.get('source', '')} ({doc.get('stack', '')})"
-    return _svg(topology_graph(build_topology(doc["resources"]), title=title))
+    return _svg(topology_of(doc))
 
 
 def diff_topology_svg(old: dict[str, Any], new: dict[str, Any], diff: Any) -> str:

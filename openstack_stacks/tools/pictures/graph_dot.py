@@ -20,13 +20,13 @@ def _escape(text: str) -> str:
 
 
 def plan_edges(doc: dict[str, Any]) -> set[tuple[str, str, str]]:
-    """(from URN, to URN, "dependency"|"parent") for every edge plan.json records between its resources."""
+    """(from URN, to URN, "dependency"|"parent") for every edge plan.json records (parents outside the plan,
+    the root stack, are left out)."""
     urns = {r["urn"] for r in doc["resources"]}
     edges: set[tuple[str, str, str]] = set()
     for r in doc["resources"]:
         for dep in r.get("options", {}).get("dependsOn", []):
-            if dep in urns:
-                edges.add((r["urn"], dep, "dependency"))
+            edges.add((r["urn"], dep, "dependency"))
         if r.get("parent") in urns:
             edges.add((r["urn"], r["parent"], "parent"))
     return edges
@@ -43,6 +43,14 @@ def dependency_graph(doc: dict[str, Any]) -> graphviz.Digraph:
         label = f"{_escape(r['name'])}\\n{_escape(r['type'])}"
         graph.node(ids[r["urn"]], graphviz.nohtml(label), tooltip=_escape(r["urn"]),
                    style="rounded" if not r.get("custom") else "solid")
-    for src, dst, kind in sorted(plan_edges(doc)):
+    edges = sorted(plan_edges(doc))
+    # A dependency on a resource the plan does not register: one read by ID (`Port.get`, a Heat port given
+    # as an existing ID), which the engine reads instead of creating. Drawn dashed, named by its URN.
+    for urn in sorted({dst for _, dst, _ in edges} - set(ids)):
+        ids[urn] = f"Resource{len(ids)}"
+        name = urn.rsplit("::", 1)[-1]
+        graph.node(ids[urn], graphviz.nohtml(f"{_escape(name)}\\n(read, not registered)"), tooltip=_escape(urn),
+                   style="dashed")
+    for src, dst, kind in edges:
         graph.edge(ids[src], ids[dst], color=PARENT_COLOR if kind == "parent" else DEPENDENCY_COLOR)
     return graph

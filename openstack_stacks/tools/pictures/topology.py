@@ -38,6 +38,7 @@ def _table(rows: list[str | tuple[str, str]], fill: str, op: str, *, header: str
     cells = [f'<TR><TD><B>{escape(header)}</B></TD></TR>']
     for row in rows:
         text, row_op = row if isinstance(row, tuple) else (row, "same")
+        row_op = "same" if row_op == op else row_op  # said once, for the whole element
         if not text:
             continue
         if row_op in CHANGES:  # a part with its own change (a subnet added to a network)
