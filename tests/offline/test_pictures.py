@@ -27,11 +27,28 @@ NETWORK = "openstack:networking/network:Network"
 
 
 def _load_corpus_cases() -> list[tuple[Path, dict[str, str]]]:
-    """The corpus templates tests/heat/test_corpus.py renders (its RENDERS table), with their parameters."""
+    """Every corpus template tests/heat/test_corpus.py renders (its RENDERS table and the templates its own
+    tests render), with the same parameters."""
     spec = importlib.util.spec_from_file_location("_corpus_cases", ROOT / "tests/heat/test_corpus.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [(module.HT / template, params) for template, params, _ in module.RENDERS]
+    ht, kolla, base = module.HT, module.KOLLA, {"key_name": "ops", "image": "fedora", "flavor": "m1.small"}
+    initial = {k: v for k, v in module.KOLLA_PARAMS.items() if not k.startswith("container_")}
+    demo = {"image_flavor": "m1.small", "public_net_id": "public", "demo_net_id": "demo", "demo_subnet_id": "demo-v4"}
+    node = dict(module.NODE)
+    return [(ht / template, params) for template, params, _ in module.RENDERS] + [
+        (ht / "cfn/F17/WordPress_Single_Instance_With_Neutron.template", {"KeyName": "ops"}),
+        (ht / "cfn/deb/MultiNode_DevStack.yaml", {"KeyName": "ops", "ComputeNodes": "2"}),
+        (ht / "hot/software-config/example-templates/example-script-template.yaml", base),
+        (ht / "hot/software-config/example-templates/example-structured-template.yaml", base),
+        (kolla / "dev/heat/kollacluster.yaml", module.KOLLA_PARAMS),
+        (kolla / "devenv-initial/kollacluster.yaml", initial),
+        (kolla / "demos/heat/steak-rg.yaml", {**demo, "vm_count": "3"}),
+        (kolla / "demos/heat/steak.yaml", demo),
+        (kolla / "dev/heat/kollanode.yaml", {**node, "container_external_network_id": "containers",
+                                             "container_external_subnet_id": "containers-v4"}),
+        (kolla / "devenv-initial/kollanode.yaml", node),
+    ]
 
 
 STACKS = sorted((ROOT / "stacks").glob("*.yaml"))

@@ -29,9 +29,17 @@ def _svg(graph: Any) -> str:
     return graph.pipe(format="svg", encoding="utf-8")
 
 
+def _short(source: str) -> str:
+    """A source path as the title shows it: relative to the working directory when under it."""
+    try:
+        return str(Path(source).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return source
+
+
 def topology_of(doc: dict[str, Any]) -> Any:
     """The Graphviz graph (not yet laid out) of a plan.json document's topology."""
-    title = f"{doc.get('source', '')} ({doc.get('stack', '')})"
+    title = f"{_short(doc.get('source', ''))} ({doc.get('stack', '')})"
     return topology_graph(build_topology(doc["resources"]), title=title)
 
 
@@ -46,7 +54,7 @@ def diff_topology_svg(old: dict[str, Any], new: dict[str, Any], diff: Any) -> st
     marks = {r.urn: r.op for r in diff.resources if r.op != "same"}
     deleted = {r.urn for r in diff.resources if r.op == "delete"}
     resources = list(new["resources"]) + [r for r in old["resources"] if r["urn"] in deleted]
-    title = f"{old.get('source', '')} -> {new.get('source', '')}"
+    title = f"{_short(old.get('source', ''))} -> {_short(new.get('source', ''))}"
     counts = diff.counts()
     title += "\\n" + ", ".join(f"{counts[op]} to {op}" for op in CHANGES if counts.get(op))
     return _svg(topology_graph(build_topology(resources, marks), marks=marks, title=title))

@@ -7,6 +7,7 @@ lays out. Nothing here draws.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -128,6 +129,22 @@ def _size(value: Any) -> str:
         return "? GB"
 
 
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _address_order(text: str) -> tuple[int, Any, str]:
+    """Addresses in numeric order (10.0.0.9 before 10.0.0.10), anything else after them."""
+    if _is_address(text):
+        ip = ipaddress.ip_address(text)
+        return (ip.version, int(ip), "")
+    return (9, 0, text)
+
+
 def _text(value: Any) -> str:
     if isinstance(value, dict):  # a secret or unknown value as plan.json records it
         return "(secret)" if "secret" in value else "(unknown)"
@@ -165,7 +182,7 @@ class _Builder:
             return ref
         key = ref or "unknown"
         if key not in self.topo.networks:
-            name = self.known_names.get(key) or (key if len(key) < 20 else key[:8])
+            name = self.known_names.get(key) or (key if len(key) < 20 else f"ID {key[:8]}…")
             self.topo.networks[key] = Network(key=key, name=name, external=external, existing=True)
         elif external:
             self.topo.networks[key].external = True
@@ -233,7 +250,10 @@ class _Builder:
             fip = next((fips[d] for d in r["options"].get("dependsOn", []) if d in fips), None)
             if port is None:
                 continue
-            port.floating_ips.append(self._fip_label(fip) if fip else _text(r["inputs"].get("floatingIp")))
+            address = _text(r["inputs"].get("floatingIp"))
+            if not _is_address(address):  # a floating IP's ID (Heat's floatingip_id): say where it comes from
+                address = self._fip_label(fip) if fip else "floating IP"
+            port.floating_ips.append(address)
             port.urns |= {r["urn"]} | ({fip["urn"]} if fip else set())
         return ports
 
@@ -316,7 +336,7 @@ def group_counted(servers: list[ServerView], marks: dict[str, str] | None = None
                            role=first.role, server_group=first.server_group, boot_volume=first.boot_volume,
                            members=[s.name for _, s in members])
         for index, port in enumerate(first.ports):
-            ips = sorted({ip for _, s in members for ip in s.ports[index].ips})
+            ips = sorted({ip for _, s in members for ip in s.ports[index].ips}, key=_address_order)
             fips = sorted({f for _, s in members for f in s.ports[index].floating_ips})
             group.ports.append(PortView(f"{group.key}:{index}", port.name, port.network,
                                         ips if len(ips) <= 2 else [f"{ips[0]} … {ips[-1]}"],

@@ -107,8 +107,9 @@ class _Drawing:
                 rows = ["external network"]
             else:
                 rows = [(f"{s.name}  {s.cidr}", _op(s.urns, self.marks)) for s in net.subnets]
-                rows = rows or ["no subnet in the stack"]
-                rows += ["(outside the stack)"] if net.existing else []
+                if net.existing:
+                    rows.append("existing network (outside the stack)")
+                rows = rows or ["no subnet"]
             g.node(self.node_id(net.key), _table(rows, FILL["external" if net.external else "network"], op,
                                                  header=("network " if not net.external else "") + net.name,
                                                  dashed=net.existing))
