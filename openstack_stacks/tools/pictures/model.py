@@ -272,9 +272,10 @@ class _Builder:
             server = ServerView(
                 key=r["id"], name=_text(inputs.get("name")) or r["name"],
                 flavor=_text(inputs.get("flavorName") or inputs.get("flavorId")) or "?",
-                image=_text(inputs.get("imageName") or inputs.get("imageId")) or ("image on volume" if boot else "?"),
+                image=_text(inputs.get("imageName") or inputs.get("imageId")) or ("" if boot else "?"),
                 role=_text(meta.get("kolla_role")), server_group=_text(hints[0].get("group")),
-                boot_volume=_size(boot.get("volumeSize")) if boot and boot.get("volumeSize") else "",
+                boot_volume=f"{_size(boot.get('volumeSize'))} from {_text(boot.get('sourceType')) or 'image'}"
+                if boot and boot.get("volumeSize") else "",
                 urns=self.owners(r))
             for net in inputs.get("networks") or []:
                 if net.get("port") and _text(net["port"]) in ports:

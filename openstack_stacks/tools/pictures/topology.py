@@ -173,7 +173,7 @@ class _Drawing:
             rows = [f"{server.count} servers ({server.name}-N)"]
         else:
             header, rows = server.name, []
-        rows.append(f"{server.flavor} · {server.image}")
+        rows.append(f"{server.flavor} · {server.image}" if server.image else server.flavor)
         if server.boot_volume:
             rows.append(f"boot volume {server.boot_volume}")
         ports = [(_port_lines(p, self.topo.networks[p.network].name), _op(p.urns, self.marks))
