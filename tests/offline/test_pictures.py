@@ -277,3 +277,31 @@ def test_readme_render_sample_counts_the_files_render_writes(tmp_path, capsys) -
     assert cli.main(["render", "stacks/web.yaml", "--out", str(tmp_path)]) == 0
     wrote = capsys.readouterr().out.splitlines()[-1]
     assert wrote.replace(str(tmp_path), "out/") == sample.strip().splitlines()[-1]
+
+
+def drawn(svg: str) -> tuple[dict[str, list[str]], set[tuple[str, str]]]:
+    """Nodes (Graphviz id -> texts) and edges (tail id, head id) of a laid-out SVG."""
+    root = ET.fromstring(svg)
+    nodes, edges = {}, set()
+    for g in root.iter(f"{SVG}g"):
+        title = g.findtext(f"{SVG}title") or ""
+        if g.get("class") == "node":
+            nodes[title] = [t.text for t in g.iter(f"{SVG}text") if t.text]
+        elif g.get("class") == "edge":
+            tail, head = title.split("->")
+            edges.add((tail.split(":")[0], head.split(":")[0]))
+    return nodes, edges
+
+
+def test_app_db_picture_joins_networks_servers_and_volumes_as_the_plan_does(plans) -> None:
+    need("dot")
+    nodes, edges = drawn(topology_svg(plans["stacks/app-db.yaml"]))
+    ids = {texts[0]: node for node, texts in nodes.items()}
+    assert {("public", "backend-router"), ("backend-router", "network backend"), ("network backend", "db"),
+            ("network backend", "app"), ("db", "db-data")} <= {
+        (nodes[a][0], nodes[b][0]) for a, b in edges}
+    db, app = nodes[ids["db"]], nodes[ids["app"]]
+    assert "backend: 192.168.40.10" in db and "sg: db" in db and "m1.medium · debian-12" in db
+    assert "floating IP 203.0.113.1" in app and "sg: app" in app and "backend: dhcp" in app
+    assert "backend-v4 192.168.40.0/24" in nodes[ids["network backend"]]
+    assert "50 GB" in nodes[ids["db-data"]]

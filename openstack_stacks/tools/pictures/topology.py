@@ -106,7 +106,7 @@ class _Drawing:
             if net.external:
                 rows = ["external network"]
             else:
-                rows = [(f"{s.name}  {s.cidr}", _op(s.urns, self.marks)) for s in net.subnets]
+                rows = [(f"{s.name} {s.cidr}", _op(s.urns, self.marks)) for s in net.subnets]
                 if net.existing:
                     rows.append("existing network (outside the stack)")
                 rows = rows or ["no subnet"]
