@@ -305,3 +305,19 @@ def test_app_db_picture_joins_networks_servers_and_volumes_as_the_plan_does(plan
     assert "floating IP 203.0.113.1" in app and "sg: app" in app and "backend: dhcp" in app
     assert "backend-v4 192.168.40.0/24" in nodes[ids["network backend"]]
     assert "50 GB" in nodes[ids["db-data"]]
+
+
+def test_names_with_markup_quotes_and_backslashes_are_drawn_as_text(plans) -> None:
+    need("dot")
+    doc = json.loads(json.dumps(plans["stacks/app-db.yaml"]))
+    odd = '<b>db</b> "x" \\ y'
+    for r in doc["resources"]:
+        if r["name"] == "db":
+            r["name"] = odd
+            if r["custom"] and "name" in r["inputs"]:
+                r["inputs"]["name"] = odd
+    assert odd in svg_texts(topology_svg(doc))
+    result = subprocess.run([need("dot"), "-Tsvg"], input=dependency_graph(doc).source, capture_output=True,
+                            text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert odd in svg_texts(result.stdout)

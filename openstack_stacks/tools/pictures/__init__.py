@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import graphviz
+
 from openstack_stacks.tools.pictures.graph_dot import dependency_graph, plan_edges
 from openstack_stacks.tools.pictures.model import Topology, build_topology
 from openstack_stacks.tools.pictures.topology import CHANGES, topology_graph
@@ -27,6 +29,9 @@ def dot_available() -> bool:
 
 def _svg(graph: Any) -> str:
     return graph.pipe(format="svg", encoding="utf-8")
+
+
+
 
 
 def _short(source: str) -> str:
@@ -56,7 +61,7 @@ def diff_topology_svg(old: dict[str, Any], new: dict[str, Any], diff: Any) -> st
     resources = list(new["resources"]) + [r for r in old["resources"] if r["urn"] in deleted]
     title = f"{_short(old.get('source', ''))} -> {_short(new.get('source', ''))}"
     counts = diff.counts()
-    title += "\\n" + ", ".join(f"{counts[op]} to {op}" for op in CHANGES if counts.get(op))
+    title += "\n" + ", ".join(f"{counts[op]} to {op}" for op in CHANGES if counts.get(op))
     return _svg(topology_graph(build_topology(resources, marks), marks=marks, title=title))
 
 
@@ -68,5 +73,9 @@ def write_pictures(doc: dict[str, Any], out: str | Path) -> tuple[list[Path], li
     if not dot_available():
         return [dot_path], [NO_DOT]
     svg_path = out / "topology.svg"
-    svg_path.write_text(topology_svg(doc))
+    try:
+        svg_path.write_text(topology_svg(doc))
+    except graphviz.CalledProcessError as exc:  # never a traceback after plan.json was written
+        detail = (exc.stderr or b"").decode(errors="replace").strip().splitlines()
+        return [dot_path], [f"topology.svg skipped: Graphviz `dot` failed: {detail[0] if detail else exc}"]
     return [dot_path, svg_path], []

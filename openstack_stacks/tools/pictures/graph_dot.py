@@ -35,7 +35,8 @@ def plan_edges(doc: dict[str, Any]) -> set[tuple[str, str, str]]:
 def dependency_graph(doc: dict[str, Any]) -> graphviz.Digraph:
     """A strict digraph: resources as nodes (id Resource<i>, the URN as tooltip), parent and dependsOn edges."""
     graph = graphviz.Digraph("dependencies", strict=True,
-                             graph_attr={"rankdir": "LR", "label": f"{doc.get('source', '')} ({doc.get('stack', '')})"},
+                             graph_attr={"rankdir": "LR", "label": graphviz.nohtml(
+                                 _escape(f"{doc.get('source', '')} ({doc.get('stack', '')})"))},
                              node_attr={"shape": "box", "fontname": "Helvetica", "fontsize": "10"},
                              edge_attr={"fontname": "Helvetica"})
     ids = {r["urn"]: f"Resource{i}" for i, r in enumerate(doc["resources"])}

@@ -90,7 +90,7 @@ class _Drawing:
         self.topo, self.marks = topo, marks
         self.ids: dict[str, str] = {}
         self.graph = graphviz.Digraph("topology", graph_attr={
-            "rankdir": "LR", "fontname": FONT, "label": title, "labelloc": "t", "fontsize": "16",
+            "rankdir": "LR", "fontname": FONT, "label": _lines(*title.split("\n")), "labelloc": "t", "fontsize": "16",
             "nodesep": "0.3", "ranksep": "0.9", "newrank": "true", "bgcolor": "white", "pad": "0.3"},
             node_attr={"fontname": FONT, "fontsize": "12", "shape": "plaintext"},
             edge_attr={"fontname": FONT, "fontsize": "9", "color": "#5b6770", "arrowhead": "none"})
@@ -139,7 +139,7 @@ class _Drawing:
         for role in roles:
             count = sum(s.count for (r, _), members in clusters.items() if r == role for s in members)
             role_graph = graphviz.Digraph(f"cluster_role_{role}", graph_attr={
-                "label": f"{role} nodes ({count})", "style": "rounded,filled", "fillcolor": "#f7f9fc",
+                "label": _lines(f"{role} nodes ({count})"), "style": "rounded,filled", "fillcolor": "#f7f9fc",
                 "color": "#8aa0b8", "fontsize": "13"}) if role else self.graph
             for (r, group), members in clusters.items():
                 if r != role:
@@ -147,7 +147,7 @@ class _Drawing:
                 sg = self.topo.server_groups.get(group)
                 if sg is not None:
                     with role_graph.subgraph(name=f"cluster_sg_{role}_{self.node_id(sg.key)}", graph_attr={
-                            "label": f"server group {sg.name} ({sg.policy})", "style": "dashed,rounded",
+                            "label": _lines(f"server group {sg.name} ({sg.policy})"), "style": "dashed,rounded",
                             "color": CHANGES.get(_op(sg.urns, self.marks), ("", "#6d7f91"))[1],
                             "fontsize": "11"}) as sub:
                         for server in members:
@@ -209,5 +209,5 @@ class _Drawing:
 
 
 def topology_graph(topo: Topology, *, marks: dict[str, str] | None = None, title: str = "") -> graphviz.Digraph:
-    """The Graphviz graph of a topology (render it with `.pipe(format="svg")`)."""
+    """The Graphviz graph of a topology (render it with `.pipe(format="svg")`); `title` lines split on newlines."""
     return _Drawing(topo, marks, title).draw()
