@@ -33,7 +33,8 @@ def parse_parameters(pairs: list[str]) -> dict[str, Any]:
 def _render_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m components render",
-        description="Render a stack file or Heat/CFN template offline: plan.json, user data, rendered files.",
+        description="Render a stack file or Heat/CFN template offline: plan.json, user data, rendered files, "
+                    "topology.svg (needs Graphviz `dot`) and graph.dot.",
     )
     parser.add_argument("file", help="stack file, HOT or CFN template")
     parser.add_argument("-p", "--parameter", action="append", default=[], metavar="NAME=VALUE")
@@ -63,13 +64,17 @@ def render_main(argv: list[str]) -> int:
         raise StackError(f"cannot write the render to {args.out}: {exc.strerror or exc}"
                          + (f" ({exc.filename})" if exc.filename and str(exc.filename) != args.out else ""),
                          field="--out") from None
+    from openstack_stacks.tools.pictures import write_pictures
+
+    pictures, picture_notes = write_pictures(plan.to_dict(), args.out)
+    written += pictures
     custom = [r for r in plan.resources if r["custom"]]
     print(f"rendered {args.file}: {len(custom)} resources, {len(plan.user_data)} servers with user data")
     for name, rec in sorted(plan.user_data.items()):
         kind = "gzip+base64" if rec.compressed else "plain"
         print(f"  user data {name}: {len(rec.parts)} parts, {rec.size} bytes as Nova counts ({kind})"
               f"{', secret' if rec.secret else ''}")
-    for note in plan.notes:
+    for note in plan.notes + picture_notes:
         print(f"  note: {note}")
     print(f"wrote {len(written)} files under {Path(args.out)}")
     return 0
@@ -87,8 +92,8 @@ def _first_file(args: list[str]) -> str:
 USAGE = """usage: python -m components COMMAND ...
 
 commands:
-  render FILE [-p NAME=VALUE ...] [-e ENV] --out DIR   render offline (plan.json, user data, files)
-  diff OLD NEW [-p NAME=VALUE ...] [--json]            what would change between two versions
+  render FILE [-p NAME=VALUE ...] [-e ENV] --out DIR   render offline (plan.json, user data, files, pictures)
+  diff OLD NEW [-p NAME=VALUE ...] [--json] [--svg F]  what would change between two versions
   adopt HEAT_RESOURCES_JSON TEMPLATE --out import.json  map a Heat stack to a `pulumi import` file
   boot-test FILE [--server NAME]                       boot rendered user data through real cloud-init
   signals CONSOLE_LOG|- [--handle H] [--json]          decode the boot signals in a console log

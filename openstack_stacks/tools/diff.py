@@ -1,4 +1,4 @@
-"""`python -m components diff OLD NEW [-p k=v ...] [--json]`: what would change between two versions.
+"""`python -m components diff OLD NEW [-p k=v ...] [--json] [--svg FILE]`: what would change between two versions.
 
 OLD and NEW are rendered `plan.json` files (or directories holding one), stack files or templates
 (rendered offline with `openstack_stacks.tools.offline.render`). Exit 0 when nothing changes, 3 when something
@@ -76,9 +76,26 @@ def diff_files(old: str | Path, new: str | Path, parameters: dict[str, Any] | No
                old_parameters: dict[str, Any] | None = None, new_parameters: dict[str, Any] | None = None,
                env_files: tuple[str, ...] = (), stack: str = "dev") -> PlanDiff:
     """Diff two plan files / stack files / templates (`parameters` apply to both renders)."""
+    return diff_plans(*load_both(old, new, parameters, old_parameters=old_parameters,
+                                 new_parameters=new_parameters, env_files=env_files, stack=stack))
+
+
+def load_both(old: str | Path, new: str | Path, parameters: dict[str, Any] | None = None, *,
+              old_parameters: dict[str, Any] | None = None, new_parameters: dict[str, Any] | None = None,
+              env_files: tuple[str, ...] = (), stack: str = "dev") -> tuple[dict[str, Any], dict[str, Any]]:
+    """The OLD and NEW plan.json documents (`parameters` apply to both renders)."""
     base = dict(parameters or {})
-    return diff_plans(load_plan(old, {**base, **(old_parameters or {})}, env_files=env_files, stack=stack),
-                      load_plan(new, {**base, **(new_parameters or {})}, env_files=env_files, stack=stack))
+    return (load_plan(old, {**base, **(old_parameters or {})}, env_files=env_files, stack=stack),
+            load_plan(new, {**base, **(new_parameters or {})}, env_files=env_files, stack=stack))
+
+
+def write_svg(path: str | Path, old: dict[str, Any], new: dict[str, Any], diff: PlanDiff) -> None:
+    """The topology of NEW with the diff's steps marked, as SVG; a missing `dot` is one clear error."""
+    from openstack_stacks.tools.pictures import diff_topology_svg, dot_available
+
+    if not dot_available():
+        raise StackError("--svg needs Graphviz's `dot` program (apt-get install graphviz)", field="--svg")
+    Path(path).write_text(diff_topology_svg(old, new, diff))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -98,6 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--stack", default="dev", help="Pulumi stack name used in URNs (default: dev)")
     parser.add_argument("--json", action="store_true", help="print the diff as JSON")
     parser.add_argument("--show-same", action="store_true", help="also list unchanged resources")
+    parser.add_argument("--svg", metavar="FILE", help="also draw the topology of NEW with each change marked "
+                                                       "(needs Graphviz `dot`)")
     return parser
 
 
@@ -107,10 +126,13 @@ def main(argv: list[str]) -> int:
 
     args = _parser().parse_args(argv)
     try:
-        diff = diff_files(args.old, args.new, parse_parameters(args.parameter),
-                          old_parameters=parse_parameters(args.old_parameter),
-                          new_parameters=parse_parameters(args.new_parameter),
-                          env_files=tuple(args.environment), stack=args.stack)
+        old, new = load_both(args.old, args.new, parse_parameters(args.parameter),
+                             old_parameters=parse_parameters(args.old_parameter),
+                             new_parameters=parse_parameters(args.new_parameter),
+                             env_files=tuple(args.environment), stack=args.stack)
+        diff = diff_plans(old, new)
+        if args.svg:
+            write_svg(args.svg, old, new, diff)
     except ValueError as exc:  # StackError is a ValueError; so are malformed plans
         print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_INVALID
