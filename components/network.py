@@ -53,7 +53,7 @@ class SubnetArgs:
 
     def check(self) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
         """CIDR, gateway, DNS servers and allocation pools as Neutron checks them (raises StackError)."""
-        return check_subnet(self.cidr, self.gateway_ip, self.dns_nameservers, self.allocation_pools,
+        return check_subnet(self.cidr, self.gateway_ip, self.dns_nameservers, self.pools(),
                             resource=self.name)
 
 
