@@ -313,3 +313,17 @@ def test_volume_attributes_include_the_templates_attachments(tmp_path):
     ids = {r["name"]: r["id"] for r in plan.resources if r["custom"]}
     assert plan.outputs["attachments"] == [{"server_id": ids["server"], "attachment_id": ids["attach"]}]
     assert plan.outputs["volume_type"] == "ssd" and plan.outputs["tier"] == "gold"
+
+
+@pytest.mark.parametrize("item,message", [
+    ({"network": "private", "colour": "red"}, "unknown key colour"),
+    ({"network": "private", "tag": "nic1"}, "tag is not supported: pulumi-openstack's instance networks carry no"),
+    ({"allocate_network": "auto"}, "allocate_network is not supported"),
+])
+def test_server_networks_items_are_checked_as_heat_does(tmp_path, item, message):
+    import json
+
+    doc = {"heat_template_version": "2018-08-31", "resources": {"s": {"type": "OS::Nova::Server", "properties": {
+        "image": "cirros", "flavor": "m1.tiny", "networks": [item]}}}}
+    with pytest.raises(StackError, match=message):
+        render(write(tmp_path, json.dumps(doc)))

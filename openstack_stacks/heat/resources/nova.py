@@ -16,6 +16,14 @@ from openstack_stacks.heat.resources.neutron import network_id, secgroup_id, sub
 from openstack_stacks.heat.values import has_output, lift
 from userdata import UserDataSpec
 
+NIC_KEYS = ("uuid", "network", "fixed_ip", "port", "subnet", "port_extra_properties", "floating_ip",
+            "allocate_network", "tag")
+NIC_REFUSED = {
+    "tag": "pulumi-openstack's instance networks carry no device tag",
+    "allocate_network": "every NIC here is an explicit port (pitfalls 4/6); give networks or ports instead",
+    "floating_ip": "associate it with an OS::Neutron::FloatingIPAssociation on the server's port instead",
+    "port_extra_properties": "give an OS::Neutron::Port with those properties and use it as `port`",
+}
 IMAGE_POLICIES = ("REBUILD", "REPLACE", "REBUILD_PRESERVE_EPHEMERAL")
 FLAVOR_POLICIES = ("RESIZE", "REPLACE")
 DEFAULT_NETWORK = "private"
@@ -75,6 +83,7 @@ class NovaServer(HeatResource):
         out = []
         self.network_names: list[str | None] = []
         for index, item in enumerate(self.props["networks"] or []):
+            self.check_nic(index, item)
             if item.get("port") is not None:
                 # The instance waits for what the template server waits for (a trunk on this port among them).
                 out.append(PortArgs(port_id=item["port"], name=f"port{index}", depends_on=list(self.depends_on)))
@@ -93,6 +102,18 @@ class NovaServer(HeatResource):
             out.append(PortArgs(network=network_id(DEFAULT_NETWORK, io), security_groups=groups))
             self.network_names.append(DEFAULT_NETWORK)
         return out
+
+    def check_nic(self, index: int, item: Any) -> None:
+        """A `networks` item with only the keys Heat knows, and none Pulumi cannot express (said why)."""
+        field = f"networks[{index}]"
+        if not isinstance(item, dict):
+            raise self.fail("a networks item must be a mapping", field=field)
+        unknown = sorted(set(item) - set(NIC_KEYS))
+        if unknown:
+            raise self.fail(f"unknown key {', '.join(unknown)} (Heat knows {', '.join(NIC_KEYS)})", field=field)
+        for key, why in NIC_REFUSED.items():
+            if item.get(key) is not None:
+                raise self.fail(f"{key} is not supported: {why}", field=f"{field}.{key}")
 
     def server_args(self) -> ServerArgs:
         p = self.props
