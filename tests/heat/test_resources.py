@@ -327,3 +327,36 @@ def test_server_networks_items_are_checked_as_heat_does(tmp_path, item, message)
         "image": "cirros", "flavor": "m1.tiny", "networks": [item]}}}}
     with pytest.raises(StackError, match=message):
         render(write(tmp_path, json.dumps(doc)))
+
+
+def test_the_port_a_server_boots_on_is_known_only_after_the_trunk(tmp_path, monkeypatch):
+    """The Server component's children do not inherit its depends_on: the instance waits for the trunk
+    because the port ID it boots on is an Output of the trunk's creation too."""
+    import pulumi
+
+    from openstack_stacks import program
+    from openstack_stacks.heat.resources import nova
+    from openstack_stacks.tools.offline import run_program
+
+    given: list = []
+    real = nova.Server
+
+    def spy(name, args, opts=None):
+        given.append(args.ports[0].port_id)
+        return real(name, args, opts)
+
+    monkeypatch.setattr(nova, "Server", spy)
+    path = write(tmp_path, TRUNK_TEMPLATE)
+
+    def body() -> None:
+        program.build(str(path), {})
+        (port_id,) = given
+        assert isinstance(port_id, pulumi.Output)
+
+        async def waits() -> list[str]:  # the resources the boot port's ID comes from
+            return sorted(r._name for r in await port_id.resources())
+
+        pulumi.export("waits", pulumi.Output.from_input(waits()))
+
+    plan = run_program(body, source=str(path))
+    assert {"trunk", "parent"} <= set(plan.outputs["waits"])

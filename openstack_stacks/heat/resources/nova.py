@@ -85,8 +85,7 @@ class NovaServer(HeatResource):
         for index, item in enumerate(self.props["networks"] or []):
             self.check_nic(index, item)
             if item.get("port") is not None:
-                # The instance waits for what the template server waits for (a trunk on this port among them).
-                out.append(PortArgs(port_id=item["port"], name=f"port{index}", depends_on=list(self.depends_on)))
+                out.append(PortArgs(port_id=self.after_waits(item["port"]), name=f"port{index}"))
                 self.network_names.append(None)
                 continue
             net = item.get("network") or item.get("uuid")
@@ -102,6 +101,13 @@ class NovaServer(HeatResource):
             out.append(PortArgs(network=network_id(DEFAULT_NETWORK, io), security_groups=groups))
             self.network_names.append(DEFAULT_NETWORK)
         return out
+
+    def after_waits(self, port: Any) -> Any:
+        """The port ID, known only once what this server waits for exists (a trunk on the port among them):
+        the instance boots on it, and Pulumi does not pass a component's depends_on to its children."""
+        if not self.depends_on:
+            return port
+        return pulumi.Output.all(port, *(d.urn for d in self.depends_on)).apply(lambda values: values[0])
 
     def check_nic(self, index: int, item: Any) -> None:
         """A `networks` item with only the keys Heat knows, and none Pulumi cannot express (said why)."""
