@@ -360,3 +360,21 @@ def test_the_port_a_server_boots_on_is_known_only_after_the_trunk(tmp_path, monk
 
     plan = run_program(body, source=str(path))
     assert {"trunk", "parent"} <= set(plan.outputs["waits"])
+
+
+def test_server_boots_from_a_volume_made_from_its_image(tmp_path):
+    import json
+
+    doc = {"heat_template_version": "2018-08-31", "resources": {"s": {"type": "OS::Nova::Server", "properties": {
+        "flavor": "m1.small", "networks": [{"network": "private"}],
+        "block_device_mapping_v2": [{"image": "debian-12", "volume_size": 20, "boot_index": 0,
+                                     "delete_on_termination": True}]}}}}
+    plan = render(write(tmp_path, json.dumps(doc)))
+    instance = plan.get("s", INSTANCE)["inputs"]
+    assert "imageName" not in instance and "imageId" not in instance  # pitfalls 5: only in block_devices
+    (device,) = instance["blockDevices"]
+    assert device["sourceType"] == "image" and device["destinationType"] == "volume"
+    assert device["volumeSize"] == 20 and device["deleteOnTermination"] is True and device["uuid"]
+    doc["resources"]["s"]["properties"]["block_device_mapping_v2"][0] = {"volume_id": "v", "boot_index": 0}
+    with pytest.raises(StackError, match="supported as one boot volume made from an image"):
+        render(write(tmp_path, json.dumps(doc)))

@@ -8,7 +8,7 @@ import pulumi
 import pulumi_openstack as openstack
 
 from components.keypair import KeyPair, KeyPairArgs, ServerGroup, ServerGroupArgs
-from components.server import PortArgs, Server, ServerArgs, VolumeAttachmentArgs
+from components.server import BootVolumeArgs, PortArgs, Server, ServerArgs, VolumeAttachmentArgs
 from openstack_stacks import report
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
 from openstack_stacks.heat.resources.config import ConfigValue, text_part
@@ -121,15 +121,38 @@ class NovaServer(HeatResource):
             if item.get(key) is not None:
                 raise self.fail(f"{key} is not supported: {why}", field=f"{field}.{key}")
 
+    def boot_volume(self) -> tuple[Any, BootVolumeArgs | None]:
+        """block_device_mapping_v2 of one volume made from an image at boot (Heat's boot-from-volume form):
+        the image and a BootVolumeArgs. Other mappings are refused, with the way out."""
+        p = self.props
+        if p["block_device_mapping"]:
+            raise self.fail("block_device_mapping (v1: boot from an existing volume or snapshot) is not supported; "
+                            "use block_device_mapping_v2 with an image, or OS::Cinder::VolumeAttachment for data",
+                            field="block_device_mapping")
+        mappings = p["block_device_mapping_v2"] or []
+        if not mappings:
+            return p["image"], None
+        entry = mappings[0] if len(mappings) == 1 and isinstance(mappings[0], dict) else {}
+        image = entry.get("image") or entry.get("image_id")
+        extra = sorted(set(entry) - {"image", "image_id", "volume_size", "boot_index", "delete_on_termination",
+                                     "device_name", "disk_bus", "device_type"})
+        if image is None or entry.get("volume_size") is None or extra or int(entry.get("boot_index") or 0) != 0:
+            raise self.fail("block_device_mapping_v2 is supported as one boot volume made from an image "
+                            "(image, volume_size, boot_index 0, delete_on_termination); attach data volumes "
+                            "with OS::Cinder::VolumeAttachment", field="block_device_mapping_v2")
+        if p["image"] is not None and p["image"] != image:
+            raise self.fail("image and the block_device_mapping_v2 image differ", field="image")
+        return image, BootVolumeArgs(size=int(entry["volume_size"]),
+                                     delete_on_termination=bool(entry.get("delete_on_termination", False)))
+
     def server_args(self) -> ServerArgs:
         p = self.props
-        if p["block_device_mapping"] or p["block_device_mapping_v2"]:
-            raise self.fail("block_device_mapping is not supported; use OS::Cinder::Volume + VolumeAttachment")
-        if has_output(p["image"]) or has_output(p["flavor"]):
+        image, boot = self.boot_volume()
+        if has_output(image) or has_output(p["flavor"]):
             raise self.fail("image and flavor must be names given as parameters or text")
         metadata = self.definition.get(self.scope.template.sections.metadata)
         return ServerArgs(
-            flavor=str(p["flavor"]), image=p["image"], ports=self.ports(), key_pair=p["key_name"],
+            flavor=str(p["flavor"]), image=image, boot_volume=boot, ports=self.ports(), key_pair=p["key_name"],
             availability_zone=p["availability_zone"], config_drive=p["config_drive"],
             metadata={k: str(v) for k, v in (p["metadata"] or {}).items()}, admin_pass=p["admin_pass"],
             user_data=user_data_spec(p["user_data"], str(p["user_data_format"]), metadata, self.instance_user,
