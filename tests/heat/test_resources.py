@@ -313,3 +313,68 @@ def test_volume_attributes_include_the_templates_attachments(tmp_path):
     ids = {r["name"]: r["id"] for r in plan.resources if r["custom"]}
     assert plan.outputs["attachments"] == [{"server_id": ids["server"], "attachment_id": ids["attach"]}]
     assert plan.outputs["volume_type"] == "ssd" and plan.outputs["tier"] == "gold"
+
+
+@pytest.mark.parametrize("item,message", [
+    ({"network": "private", "colour": "red"}, "unknown key colour"),
+    ({"network": "private", "tag": "nic1"}, "tag is not supported: pulumi-openstack's instance networks carry no"),
+    ({"allocate_network": "auto"}, "allocate_network is not supported"),
+])
+def test_server_networks_items_are_checked_as_heat_does(tmp_path, item, message):
+    import json
+
+    doc = {"heat_template_version": "2018-08-31", "resources": {"s": {"type": "OS::Nova::Server", "properties": {
+        "image": "cirros", "flavor": "m1.tiny", "networks": [item]}}}}
+    with pytest.raises(StackError, match=message):
+        render(write(tmp_path, json.dumps(doc)))
+
+
+def test_the_port_a_server_boots_on_is_known_only_after_the_trunk(tmp_path, monkeypatch):
+    """The Server component's children do not inherit its depends_on: the instance waits for the trunk
+    because the port ID it boots on is an Output of the trunk's creation too."""
+    import pulumi
+
+    from openstack_stacks import program
+    from openstack_stacks.heat.resources import nova
+    from openstack_stacks.tools.offline import run_program
+
+    given: list = []
+    real = nova.Server
+
+    def spy(name, args, opts=None):
+        given.append(args.ports[0].port_id)
+        return real(name, args, opts)
+
+    monkeypatch.setattr(nova, "Server", spy)
+    path = write(tmp_path, TRUNK_TEMPLATE)
+
+    def body() -> None:
+        program.build(str(path), {})
+        (port_id,) = given
+        assert isinstance(port_id, pulumi.Output)
+
+        async def waits() -> list[str]:  # the resources the boot port's ID comes from
+            return sorted(r._name for r in await port_id.resources())
+
+        pulumi.export("waits", pulumi.Output.from_input(waits()))
+
+    plan = run_program(body, source=str(path))
+    assert {"trunk", "parent"} <= set(plan.outputs["waits"])
+
+
+def test_server_boots_from_a_volume_made_from_its_image(tmp_path):
+    import json
+
+    doc = {"heat_template_version": "2018-08-31", "resources": {"s": {"type": "OS::Nova::Server", "properties": {
+        "flavor": "m1.small", "networks": [{"network": "private"}],
+        "block_device_mapping_v2": [{"image": "debian-12", "volume_size": 20, "boot_index": 0,
+                                     "delete_on_termination": True}]}}}}
+    plan = render(write(tmp_path, json.dumps(doc)))
+    instance = plan.get("s", INSTANCE)["inputs"]
+    assert "imageName" not in instance and "imageId" not in instance  # pitfalls 5: only in block_devices
+    (device,) = instance["blockDevices"]
+    assert device["sourceType"] == "image" and device["destinationType"] == "volume"
+    assert device["volumeSize"] == 20 and device["deleteOnTermination"] is True and device["uuid"]
+    doc["resources"]["s"]["properties"]["block_device_mapping_v2"][0] = {"volume_id": "v", "boot_index": 0}
+    with pytest.raises(StackError, match="supported as one boot volume made from an image"):
+        render(write(tmp_path, json.dumps(doc)))

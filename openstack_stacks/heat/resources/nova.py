@@ -8,7 +8,7 @@ import pulumi
 import pulumi_openstack as openstack
 
 from components.keypair import KeyPair, KeyPairArgs, ServerGroup, ServerGroupArgs
-from components.server import PortArgs, Server, ServerArgs, VolumeAttachmentArgs
+from components.server import BootVolumeArgs, PortArgs, Server, ServerArgs, VolumeAttachmentArgs
 from openstack_stacks import report
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
 from openstack_stacks.heat.resources.config import ConfigValue, text_part
@@ -16,6 +16,14 @@ from openstack_stacks.heat.resources.neutron import network_id, secgroup_id, sub
 from openstack_stacks.heat.values import has_output, lift
 from userdata import UserDataSpec
 
+NIC_KEYS = ("uuid", "network", "fixed_ip", "port", "subnet", "port_extra_properties", "floating_ip",
+            "allocate_network", "tag")
+NIC_REFUSED = {
+    "tag": "pulumi-openstack's instance networks carry no device tag",
+    "allocate_network": "every NIC here is an explicit port (pitfalls 4/6); give networks or ports instead",
+    "floating_ip": "associate it with an OS::Neutron::FloatingIPAssociation on the server's port instead",
+    "port_extra_properties": "give an OS::Neutron::Port with those properties and use it as `port`",
+}
 IMAGE_POLICIES = ("REBUILD", "REPLACE", "REBUILD_PRESERVE_EPHEMERAL")
 FLAVOR_POLICIES = ("RESIZE", "REPLACE")
 DEFAULT_NETWORK = "private"
@@ -75,9 +83,9 @@ class NovaServer(HeatResource):
         out = []
         self.network_names: list[str | None] = []
         for index, item in enumerate(self.props["networks"] or []):
+            self.check_nic(index, item)
             if item.get("port") is not None:
-                # The instance waits for what the template server waits for (a trunk on this port among them).
-                out.append(PortArgs(port_id=item["port"], name=f"port{index}", depends_on=list(self.depends_on)))
+                out.append(PortArgs(port_id=self.after_waits(item["port"]), name=f"port{index}"))
                 self.network_names.append(None)
                 continue
             net = item.get("network") or item.get("uuid")
@@ -94,15 +102,57 @@ class NovaServer(HeatResource):
             self.network_names.append(DEFAULT_NETWORK)
         return out
 
+    def after_waits(self, port: Any) -> Any:
+        """The port ID, known only once what this server waits for exists (a trunk on the port among them):
+        the instance boots on it, and Pulumi does not pass a component's depends_on to its children."""
+        if not self.depends_on:
+            return port
+        return pulumi.Output.all(port, *(d.urn for d in self.depends_on)).apply(lambda values: values[0])
+
+    def check_nic(self, index: int, item: Any) -> None:
+        """A `networks` item with only the keys Heat knows, and none Pulumi cannot express (said why)."""
+        field = f"networks[{index}]"
+        if not isinstance(item, dict):
+            raise self.fail("a networks item must be a mapping", field=field)
+        unknown = sorted(set(item) - set(NIC_KEYS))
+        if unknown:
+            raise self.fail(f"unknown key {', '.join(unknown)} (Heat knows {', '.join(NIC_KEYS)})", field=field)
+        for key, why in NIC_REFUSED.items():
+            if item.get(key) is not None:
+                raise self.fail(f"{key} is not supported: {why}", field=f"{field}.{key}")
+
+    def boot_volume(self) -> tuple[Any, BootVolumeArgs | None]:
+        """block_device_mapping_v2 of one volume made from an image at boot (Heat's boot-from-volume form):
+        the image and a BootVolumeArgs. Other mappings are refused, with the way out."""
+        p = self.props
+        if p["block_device_mapping"]:
+            raise self.fail("block_device_mapping (v1: boot from an existing volume or snapshot) is not supported; "
+                            "use block_device_mapping_v2 with an image, or OS::Cinder::VolumeAttachment for data",
+                            field="block_device_mapping")
+        mappings = p["block_device_mapping_v2"] or []
+        if not mappings:
+            return p["image"], None
+        entry = mappings[0] if len(mappings) == 1 and isinstance(mappings[0], dict) else {}
+        image = entry.get("image") or entry.get("image_id")
+        extra = sorted(set(entry) - {"image", "image_id", "volume_size", "boot_index", "delete_on_termination",
+                                     "device_name", "disk_bus", "device_type"})
+        if image is None or entry.get("volume_size") is None or extra or int(entry.get("boot_index") or 0) != 0:
+            raise self.fail("block_device_mapping_v2 is supported as one boot volume made from an image "
+                            "(image, volume_size, boot_index 0, delete_on_termination); attach data volumes "
+                            "with OS::Cinder::VolumeAttachment", field="block_device_mapping_v2")
+        if p["image"] is not None and p["image"] != image:
+            raise self.fail("image and the block_device_mapping_v2 image differ", field="image")
+        return image, BootVolumeArgs(size=int(entry["volume_size"]),
+                                     delete_on_termination=bool(entry.get("delete_on_termination", False)))
+
     def server_args(self) -> ServerArgs:
         p = self.props
-        if p["block_device_mapping"] or p["block_device_mapping_v2"]:
-            raise self.fail("block_device_mapping is not supported; use OS::Cinder::Volume + VolumeAttachment")
-        if has_output(p["image"]) or has_output(p["flavor"]):
+        image, boot = self.boot_volume()
+        if has_output(image) or has_output(p["flavor"]):
             raise self.fail("image and flavor must be names given as parameters or text")
         metadata = self.definition.get(self.scope.template.sections.metadata)
         return ServerArgs(
-            flavor=str(p["flavor"]), image=p["image"], ports=self.ports(), key_pair=p["key_name"],
+            flavor=str(p["flavor"]), image=image, boot_volume=boot, ports=self.ports(), key_pair=p["key_name"],
             availability_zone=p["availability_zone"], config_drive=p["config_drive"],
             metadata={k: str(v) for k, v in (p["metadata"] or {}).items()}, admin_pass=p["admin_pass"],
             user_data=user_data_spec(p["user_data"], str(p["user_data_format"]), metadata, self.instance_user,
