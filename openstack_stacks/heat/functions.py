@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib import parse as urlparse
 
 from components.errors import StackError
+from openstack_stacks import report
 from openstack_stacks.heat.values import has_output, lift
 
 if TYPE_CHECKING:
@@ -163,11 +164,12 @@ def _refuse_unavailable(key: str, scope: Scope, functions: dict[str, type[Functi
         raise fail(f'{key}: The function "{key}" is invalid in this context')
     later = _later(scope.format, scope.version)
     if key in later:
-        # Heat reads it as data; data that names a function is never what the author meant (docs/templates.md).
-        raise fail(f"function '{key}' is not supported in heat_template_version {scope.version} "
-                   f"(it needs {later[key]} or later)")
-    if scope.format == "cfn" and ((key.startswith("Fn::") and key not in _CFN_CONDITION_ONLY) or key == "Ref"):
-        raise fail(f"function '{key}' is not supported in CloudFormation")
+        # Heat reads it as data (its key is no function of this version); so do we, and say so.
+        report.note(f"{scope.path}: '{key}' is not a function in heat_template_version {scope.version} (it needs "
+                    f"{later[key]} or later); it is kept as data, as Heat does")
+    elif scope.format == "cfn" and key.startswith("Fn::") and key not in _CFN_CONDITION_ONLY:
+        report.note(f"{scope.path}: '{key}' is not a function of this CloudFormation template version; it is kept "
+                    "as data, as Heat does")
 
 
 def _text(value: Any) -> str:

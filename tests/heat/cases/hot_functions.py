@@ -402,6 +402,8 @@ CASES = [
          parameters={"p": {"type": "string", "default": "v"}}),
     Case("hot_2013_fn_select", V2013, {"Fn::Select": ["1", ["a", "b"]]}, "b"),
     Case("hot_2015_10_fn_select_removed", V2015_10, {"Fn::Select": ["1", ["a", "b"]]}, error="Fn::Select"),
+    Case("repeat_non_string_value", V2015_04, {"repeat": {"template": "port %p%", "for_each": {"%p%": [80, 443]}}},
+         error="", xfail="repeat substitutes numbers as text (Heat's str.replace fails with a TypeError)"),
     Case("hot_2013_member_list_to_map", V2013,
          {"Fn::MemberListToMap": ["Name", "Value", [".member.0.Name=key", ".member.0.Value=door"]]},
          {"key": "door"}),
