@@ -114,12 +114,51 @@ def validate(t: Template) -> None:
                 raise StackError(f'"{section}" must contain a map of {kind} maps. Found a '
                                  f"[{type(attrs).__name__}] instead", file=t.path, **where)
             for key in attrs:
-                if key not in keys:
+                # CFN templates have always been allowed unknown resource keys (test_validate.py)
+                if key not in keys and not (t.format == "cfn" and kind == "resource"):
                     raise StackError(f'"{key}" is not a valid keyword inside a {kind} definition '
                                      f"(allowed: {', '.join(keys)})", file=t.path, **where)
             if required not in attrs:
                 raise StackError(f"Each {kind if t.format == 'hot' else kind.title()} must contain a {required} key.",
                                  file=t.path, **where)
+            if kind == "resource":
+                if not isinstance(attrs[required], str):
+                    raise StackError(f"Resource {name} {required} type must be string", file=t.path, **where)
+                deps = attrs.get(s.depends_on)
+                if deps is not None and not isinstance(deps, str) and not (
+                        isinstance(deps, list) and all(isinstance(d, str) for d in deps)):
+                    raise StackError(f"Resource {name} {s.depends_on} must be a list of strings", file=t.path,
+                                     **where)
+    if t.format == "hot":
+        _parameter_groups(t)
+
+
+def _parameter_groups(t: Template) -> None:
+    """heat/engine/parameter_groups.py: a list of groups, each naming declared parameters, each once."""
+    groups = t.document.get("parameter_groups")
+    if not groups:
+        return
+    fail = lambda where, message: StackError(f"Parameter Groups error: {where}: {message}",  # noqa: E731
+                                             file=t.path)
+    if not isinstance(groups, list):
+        raise fail("parameter_groups", "The parameter_groups should be a list.")
+    declared = t.document.get("parameters") or {}
+    seen: list[Any] = []
+    for group in groups:
+        if not isinstance(group, dict):
+            raise fail("parameter_groups", "each parameter group should be a mapping.")
+        where = f"parameter_groups.{group.get('label', '')}"
+        params = group.get("parameters")
+        if params is None:
+            raise fail(where, "The parameters must be provided for each parameter group.")
+        if not isinstance(params, list):
+            raise fail(where, "The parameters of parameter group should be a list.")
+        for param in params:
+            if param in seen:
+                raise fail(where, f"The {param} parameter must be assigned to one parameter group only.")
+            seen.append(param)
+            if not isinstance(declared, dict) or param not in declared:
+                raise fail(where, f"The grouped parameter {param} does not reference a valid parameter.")
 
 
 def is_template(document: dict[str, Any]) -> bool:

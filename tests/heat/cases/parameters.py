@@ -3,6 +3,8 @@ schemas and constraints, in CFN and HOT spelling."""
 
 from __future__ import annotations
 
+import json
+
 from tests.heat.cases import CFN, V2013, V2017_02, V2018_03, ParamCase
 
 # ParameterTestCommon scenarios: (type, value, allowed_value, zero, default)
@@ -252,4 +254,9 @@ CASES = [*_common(),
               xfail="a boolean is refused for a Number (Heat takes True as the number 1)"),
     ParamCase("string_given_a_map", CFN, {"Type": "String"}, {"a": 1}, "{'a': 1}",
               xfail="a map or list given to a String is JSON text (Heat gives Python's repr)"),
+    # test_validate.py allowed values given as integers or strings
+    *[ParamCase(f"test_validate_allowed_values_integer[{allowed!r},{v!r}]", V2013, {
+        "type": "number", "default": 4, "constraints": [{"allowed_values": allowed}]}, v,
+        **({"expect": 4} if ok else {"error": f"3 is not an allowed value {json.dumps(allowed)}"}))
+      for allowed in ([1, 4, 8], ["1", "4", "8"]) for v, ok in (("4", True), (4, True), ("3", False), (3, False))],
 ]

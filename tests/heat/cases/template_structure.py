@@ -97,7 +97,7 @@ CASES = [
                  error="Each Resource must contain a Type key."),
     TemplateCase("cfn_hot_keys_in_resource", {"AWSTemplateFormatVersion": "2010-09-09",
                                               "Resources": {"r": {"type": "OS::Heat::None"}}},
-                 error='"type" is not a valid keyword inside a resource definition'),
+                 error="Each Resource must contain a Type key."),
     TemplateCase("test_template_validate_hot_good", hot(description="foo", parameters={}, resources={"server": SERVER},
                                                         outputs={})),
     TemplateCase("test_template_validate_hot_bad_section", hot(description="foo", parameteers={},
@@ -110,4 +110,61 @@ CASES = [
         "three": {"type": "OS::Heat::None", "depends_on": "two"}})),
     TemplateCase("test_parse_output_condition_invalid", hot("2016-10-14", outputs={
         "foo": {"condition": "invalid_cd", "value": "show me"}}), error='Invalid condition "invalid_cd"'),
+    # test_validate.py
+    TemplateCase("test_validate_resource_invalid_key", hot(resources={"resource": {"type": "OS::Heat::None",
+                                                                                   "wibble": "bar"}}),
+                 error="wibble"),
+    TemplateCase("test_validate_resource_invalid_cfn_key_in_hot", hot(resources={"resource": {
+        "type": "OS::Heat::None", "Properties": {"foo": "bar"}}}), error="Properties"),
+    TemplateCase("test_validate_resource_invalid_key_cfn", {"HeatTemplateFormatVersion": "2012-12-12", "Resources": {
+        "Resource": {"Type": "OS::Heat::None", "Wibble": "bar"}}}),
+    TemplateCase("test_validate_resource_attr_invalid_type", hot(resources={"resource": {"type": 123}}),
+                 error="Resource resource type type must be string"),
+    TemplateCase("test_validate_resource_attr_invalid_type_cfn", {"HeatTemplateFormatVersion": "2012-12-12",
+                                                                  "Resources": {"Resource": {"Type": ["Wrong"]}}},
+                 error="Resource Resource Type type must be string"),
+    TemplateCase("test_validate_bad_depends", hot(resources={"random_str": {"type": "OS::Heat::None",
+                                                                            "depends_on": [{"foo": "bar"}]}}),
+                 error="Resource random_str depends_on must be a list of strings"),
+    TemplateCase("test_validate_hot_empty_parameters_valid", hot(parameters=None)),
+    TemplateCase("test_validate_hot_empty_resources_valid", hot(resources=None)),
+    TemplateCase("test_validate_hot_empty_outputs_valid", hot(outputs=None)),
+    TemplateCase("test_validate_hot_parameter_tags_older", hot(parameters={"KeyName": {
+        "type": "string", "tags": ["feature1", "feature2"]}}), error="invalid key 'tags'"),
+    TemplateCase("test_validate_hot_parameter_tags_pass", hot("2018-03-02", parameters={"KeyName": {
+        "type": "string", "default": "k", "label": "Nova KeyPair Name", "tags": ["feature1", "feature2"]}})),
+    TemplateCase("test_validate_hot_parameter_tags_fail", hot("2018-03-02", parameters={"KeyName": {
+        "type": "string", "default": "k", "tags": "feature"}}), error="tags must be a list"),
+    TemplateCase("test_validate_duplicate_parameters_in_group", hot(
+        parameters={"KeyName": {"type": "string", "default": "k"}, "InstanceType": {"type": "string", "default": "i"},
+                    "db_password": {"type": "string", "default": "p"}},
+        parameter_groups=[{"label": "Server Group", "parameters": ["KeyName", "InstanceType"]},
+                          {"label": "Database Group", "parameters": ["db_password", "InstanceType"]}]),
+        error="parameter_groups.Database Group: The InstanceType parameter must be assigned to one parameter group "
+              "only."),
+    TemplateCase("test_validate_duplicate_parameters_no_label", hot(
+        parameters={"key_name": {"type": "string", "default": "k"}},
+        parameter_groups=[{"parameters": ["key_name"]}, {"parameters": ["key_name"]}]),
+        error="parameter_groups.: The key_name parameter must be assigned to one parameter group only."),
+    TemplateCase("test_validate_invalid_parameter_in_group", hot(
+        parameters={"KeyName": {"type": "string", "default": "k"}},
+        parameter_groups=[{"label": "Database Group", "parameters": ["SomethingNotHere"]}]),
+        error="parameter_groups.Database Group: The grouped parameter SomethingNotHere does not reference a valid "
+              "parameter."),
+    TemplateCase("test_validate_invalid_parameter_no_label", hot(parameter_groups=[{"parameters": ["key_name"]}]),
+                 error="parameter_groups.: The grouped parameter key_name does not reference a valid parameter."),
+    TemplateCase("test_validate_no_parameters_in_group", hot(parameter_groups=[{"label": "Server Group"}]),
+                 error="parameter_groups.Server Group: The parameters must be provided for each parameter group."),
+    TemplateCase("test_validate_parameter_groups_not_list", hot(parameter_groups={"label": "Server Group"}),
+                 error="parameter_groups: The parameter_groups should be a list."),
+    TemplateCase("test_validate_parameters_not_list", hot(parameter_groups=[{"label": "Server Group",
+                                                                             "parameters": "KeyName"}]),
+                 error="parameter_groups.Server Group: The parameters of parameter group should be a list."),
+    TemplateCase("test_validate_parameters_error_no_label", hot(parameter_groups=[{"parameters": "KeyName"}]),
+                 error="parameter_groups.: The parameters of parameter group should be a list."),
+    TemplateCase("test_invalid_section_hot", hot(Resources={}), error="Resources"),
+    TemplateCase("test_invalid_section_cfn", {"AWSTemplateFormatVersion": "2010-09-09", "resources": {}},
+                 error="resources"),
+    TemplateCase("test_validate_invalid_outputs", hot(outputs={"string": {"value": {"get_attr": ["resource"]}}}),
+                 error='Arguments to "get_attr" must be of the form [resource_name, attribute, (path), ...]'),
 ]
