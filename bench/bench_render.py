@@ -1,13 +1,18 @@
-"""Benchmark (not a test): components versus direct pulumi-openstack registration under the same mocks.
+"""Benchmark (not a test): the offline render against a fair floor, diff cost, scale and critical paths.
 
-For N servers (each with a port, a data volume and Heat-style user data) it measures, each in a fresh
-process: the stack built by the components from a stack file, and the same leaf resources registered
-directly with pulumi-openstack by a hand-written program (same user data builder, same offline cloud,
-same recording monitor), and that program again with each server's resources under one bare
-ComponentResource ("wrapped": the SDK's own price of a component per server). Prints wall time, peak RSS
-and their ratios, and user-data build time per server.
+The stack: N servers, each with a port on a /16, a floating IP and its association, a data volume and its
+attachment and HEAT_CFNTOOLS user data; plus a key pair, a network with subnet, router and router
+interface, and a security group with two rules: 8 + 6N leaf resources.
 
-    python bench/bench_render.py [--sizes 10 100 1000] [--repeat 3]
+The floor registers the same 8 + 6N leaf resources directly with pulumi-openstack (no component), with
+the same inputs and the same user data bytes (checked before timing: every leaf's type, name, inputs and
+protect/deleteBeforeReplace options are compared), under the same mocks (the offline cloud, the recording
+monitor and the inline executor without which the SDK's mocks slow to about 50 ms per resource); that
+is the bare SDK's price for these registrations. Each measurement runs in a fresh process; CPU is the
+process CPU time of the render call (imports done before in both), memory the process's peak RSS.
+
+    python bench/bench_render.py                       # ratios at 10 100 1000 3000, diff cost, critical paths
+    python bench/bench_render.py --sizes 1000 10000 --repeat 1 --no-diff --no-paths   # scale
 """
 
 from __future__ import annotations
@@ -21,16 +26,21 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SCRIPT = "#!/bin/sh\\necho provisioning %index%\\n"
+PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBenchBenchBenchBenchBenchBenchBenchBench bench"
+EXAMPLES = ("stacks/web.yaml", "stacks/app-db.yaml", "stacks/kolla-aio.yaml", "stacks/kolla-ha.yaml")
 
 
-def stack_file(count: int, directory: Path) -> Path:
-    path = directory / f"bench-{count}.yaml"
+def stack_file(count: int, directory: Path, flavor: str = "m1.small") -> Path:
+    path = directory / f"bench-{count}-{flavor}.yaml"
     path.write_text(f"""
+keypairs:
+  ops: {{public_key: "{PUBLIC_KEY}"}}
 networks:
   net:
     external_network: public
@@ -40,75 +50,139 @@ security_groups:
   web:
     rules:
       - {{protocol: tcp, port: 80, remote_ip_prefix: 0.0.0.0/0}}
+      - {{protocol: tcp, port: 22, remote_ip_prefix: 0.0.0.0/0}}
 servers:
   vm:
     count: {count}
     image: debian-12
-    flavor: m1.small
-    ports: [{{network: net, security_groups: [web]}}]
+    flavor: {flavor}
+    key_pair: ops
+    ports: [{{network: net, security_groups: [web], floating_ip: public}}]
     volumes: [{{name_suffix: data, size: 10}}]
     script: "{SCRIPT}"
 """)
     return path
 
 
-def direct_program(count: int, wrapped: bool = False) -> None:
-    """The same leaf resources, registered directly (no components).
-
-    `wrapped`: each server's port, instance and attachment under one bare ComponentResource (what any
-    component-per-server design costs in the SDK, without our code).
-    """
+def floor_program(count: int) -> None:
+    """The same 8 + 6N leaf resources and inputs, registered directly with pulumi-openstack."""
     import pulumi
     import pulumi_openstack as openstack
 
     from userdata import UserDataSpec, build_user_data
 
     ext = openstack.networking.get_network_output(name="public").id
+    openstack.compute.Keypair("ops", name="ops", public_key=PUBLIC_KEY)
     net = openstack.networking.Network("net", name="net", admin_state_up=True)
-    sub = openstack.networking.Subnet("net-sub", name="sub", network_id=net.id, cidr="10.0.0.0/16", ip_version=4,
-                                      enable_dhcp=True)
     router = openstack.networking.Router("net-router", name="net-router", admin_state_up=True,
                                          external_network_id=ext)
-    rif = openstack.networking.RouterInterface("net-sub-rif", router_id=router.id, subnet_id=sub.id,
-                                               opts=pulumi.ResourceOptions(depends_on=[sub]))
     sg = openstack.networking.SecGroup("web", name="web")
-    openstack.networking.SecGroupRule("web-rule", security_group_id=sg.id, direction="ingress", ethertype="IPv4",
-                                      protocol="tcp", port_range_min=80, port_range_max=80,
-                                      remote_ip_prefix="0.0.0.0/0")
+    sub = openstack.networking.Subnet("net-sub", name="sub", network_id=net.id, cidr="10.0.0.0/16", ip_version=4,
+                                      enable_dhcp=True)
+    for port in (80, 22):
+        openstack.networking.SecGroupRule(f"web-ingress-ipv4-tcp-{port}-0.0.0.0_0", security_group_id=sg.id,
+                                          direction="ingress", ethertype="IPv4", protocol="tcp",
+                                          port_range_min=port, port_range_max=port, remote_ip_prefix="0.0.0.0/0")
+    rif = openstack.networking.RouterInterface("net-sub-rif", router_id=router.id, subnet_id=sub.id)
     for i in range(count):
         name = f"vm-{i}"
         vol = openstack.blockstorage.Volume(f"{name}-data", name=f"{name}-data", size=10,
                                             opts=pulumi.ResourceOptions(protect=True))
-        parent = pulumi.ComponentResource("bench:index:Server", name) if wrapped else None
         port = openstack.networking.Port(f"{name}-port0", name=f"{name}-port0", network_id=net.id,
                                          fixed_ips=[openstack.networking.PortFixedIpArgs(subnet_id=sub.id)],
-                                         security_group_ids=[sg.id], admin_state_up=True,
-                                         opts=pulumi.ResourceOptions(depends_on=[sub, rif], parent=parent))
+                                         security_group_ids=[sg.id], admin_state_up=True)
+        fip = openstack.networking.FloatingIp(f"{name}-port0-fip", pool="public", description=f"{name} port0",
+                                              opts=pulumi.ResourceOptions(depends_on=[rif]))
         script = SCRIPT.replace("\\n", "\n").replace("%index%", str(i))
         user_data = build_user_data(UserDataSpec(script=script), name).user_data
         inst = openstack.compute.Instance(name, name=name, flavor_name="m1.small", image_name="debian-12",
-                                          networks=[openstack.compute.InstanceNetworkArgs(port=port.id)],
-                                          user_data=user_data,
-                                          opts=pulumi.ResourceOptions(depends_on=[sub, rif], parent=parent))
+                                          key_pair="ops", user_data=user_data,
+                                          networks=[openstack.compute.InstanceNetworkArgs(port=port.id)])
+        openstack.networking.FloatingIpAssociate(f"{name}-port0-fip-assoc", floating_ip=fip.address,
+                                                 port_id=port.id, opts=pulumi.ResourceOptions(depends_on=[rif]))
         openstack.compute.VolumeAttach(f"{name}-data-attach", instance_id=inst.id, volume_id=vol.id,
-                                       opts=pulumi.ResourceOptions(delete_before_replace=True, parent=parent))
-        if parent is not None:
-            parent.register_outputs({"id": inst.id})
+                                       opts=pulumi.ResourceOptions(delete_before_replace=True))
+
+
+def leaf_signature(plan: Any) -> list[tuple]:
+    """What makes two renders register the same leaves: type, name, inputs, the options that matter."""
+    return sorted((r["type"], r["name"], json.dumps(r["inputs"], sort_keys=True), r["options"]["protect"],
+                   r["options"]["deleteBeforeReplace"]) for r in plan.resources if r["custom"])
 
 
 def measure_child(mode: str, count: int, workdir: str) -> dict:
-    """Run inside a fresh process: one render, its time and peak RSS."""
+    """Inside a fresh process: one render (imports done first), its CPU time, wall time and peak RSS."""
+    import pulumi_openstack  # noqa: F401 - imported before timing in both modes
+
+    import components  # noqa: F401
     from openstack_stacks.tools.offline import render, run_program
 
-    start = time.perf_counter()
+    path = stack_file(count, Path(workdir))
+    cpu, wall = time.process_time(), time.perf_counter()
     if mode == "components":
-        plan = render(stack_file(count, Path(workdir)))
+        plan = render(path)
     else:
-        plan = run_program(lambda: direct_program(count, wrapped=mode == "wrapped"), source=f"{mode}-{count}")
-    elapsed = time.perf_counter() - start
-    custom = sum(1 for r in plan.resources if r["custom"])
-    return {"mode": mode, "count": count, "seconds": elapsed, "resources": custom,
+        plan = run_program(lambda: floor_program(count), source=f"floor-{count}")
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return {"mode": mode, "count": count, "cpu": cpu, "wall": wall,
+            "resources": sum(1 for r in plan.resources if r["custom"]),
             "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def check_floor_is_fair(count: int = 3) -> None:
+    """The floor registers exactly the components' leaves (inputs, user data bytes, options)."""
+    from openstack_stacks.tools.offline import render, run_program
+
+    with tempfile.TemporaryDirectory() as workdir:
+        ours = render(stack_file(count, Path(workdir)))
+    floor = run_program(lambda: floor_program(count), source="floor")
+    if leaf_signature(ours) != leaf_signature(floor):
+        mismatch = set(leaf_signature(ours)) ^ set(leaf_signature(floor))
+        raise SystemExit(f"floor is not the same leaves: {sorted(mismatch)[:4]}")
+    assert len(leaf_signature(ours)) == 8 + 6 * count
+
+
+def run(mode: str, count: int, workdir: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--child", mode, str(count), workdir],
+                         check=True, capture_output=True, text=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def ratios(sizes: list[int], repeat: int, workdir: str) -> None:
+    print(f"{'servers':>8} {'leaves':>7} {'render cpu s':>13} {'floor cpu s':>12} {'cpu x':>6} "
+          f"{'render MB':>10} {'floor MB':>9} {'mem x':>6}", flush=True)
+    for count in sizes:
+        n = repeat if count <= 1000 else 1
+        runs = {mode: [run(mode, count, workdir) for _ in range(n)] for mode in ("components", "floor")}
+        cpu = {m: statistics.median(r["cpu"] for r in rs) for m, rs in runs.items()}
+        mem = {m: max(r["peak_rss_mb"] for r in rs) for m, rs in runs.items()}
+        print(f"{count:>8} {runs['components'][0]['resources']:>7} {cpu['components']:>13.2f} "
+              f"{cpu['floor']:>12.2f} {cpu['components'] / cpu['floor']:>6.2f} {mem['components']:>10.0f} "
+              f"{mem['floor']:>9.0f} {mem['components'] / mem['floor']:>6.2f}", flush=True)
+
+
+def _timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "components", *argv], cwd=ROOT, capture_output=True, check=False)
+    return time.perf_counter() - start
+
+
+def diff_cost(count: int, workdir: str) -> None:
+    """Plan-to-plan diff (two plan.json files), stack-to-stack diff (two renders) and one render, as commands."""
+    old, new = stack_file(count, Path(workdir)), stack_file(count, Path(workdir), flavor="m1.medium")
+    render_s = statistics.median(_timed(["render", str(old), "--out", f"{workdir}/old"]) for _ in range(2))
+    _timed(["render", str(new), "--out", f"{workdir}/new"])
+    plan_s = statistics.median(_timed(["diff", f"{workdir}/old", f"{workdir}/new"]) for _ in range(3))
+    stack_s = statistics.median(_timed(["diff", str(old), str(new)]) for _ in range(2))
+    print(f"diff at {count} servers: plan-to-plan {plan_s:.2f} s; stack-to-stack {stack_s:.2f} s = "
+          f"{stack_s / render_s:.2f}x one render ({render_s:.2f} s, command wall time)", flush=True)
+
+
+def critical_paths() -> None:
+    from openstack_stacks.tools.graph import critical_path_report
+
+    for source, line in critical_path_report(EXAMPLES):
+        print(f"critical path {source}: {line}", flush=True)
 
 
 def user_data_per_server(samples: int = 2000) -> float:
@@ -125,34 +199,26 @@ def user_data_per_server(samples: int = 2000) -> float:
     return statistics.median(batches) * 1000
 
 
-def run(mode: str, count: int, workdir: str) -> dict:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(count), workdir],
-                         check=True, capture_output=True, text=True, cwd=ROOT)
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 3000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size up to 1000 servers (1 above)")
+    parser.add_argument("--diff-at", type=int, default=1000)
+    parser.add_argument("--no-diff", action="store_true")
+    parser.add_argument("--no-paths", action="store_true")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
         mode, count, workdir = args.child
         print(json.dumps(measure_child(mode, int(count), workdir)))
         return
+    check_floor_is_fair()
     with tempfile.TemporaryDirectory() as workdir:
-        print(f"{'servers':>8} {'resources':>9} {'components s':>13} {'direct s':>9} {'time x':>7} "
-              f"{'comp MB':>8} {'direct MB':>9} {'mem x':>6} {'wrapped s':>10} {'wrapped x':>10}", flush=True)
-        for count in args.sizes:
-            runs = {mode: [run(mode, count, workdir) for _ in range(args.repeat)]
-                    for mode in ("components", "direct", "wrapped")}
-            t = {mode: statistics.median(r["seconds"] for r in rs) for mode, rs in runs.items()}
-            m = {mode: max(r["peak_rss_mb"] for r in rs) for mode, rs in runs.items()}
-            print(f"{count:>8} {runs['components'][0]['resources']:>9} {t['components']:>13.2f} "
-                  f"{t['direct']:>9.2f} {t['components'] / t['direct']:>7.2f} {m['components']:>8.0f} "
-                  f"{m['direct']:>9.0f} {m['components'] / m['direct']:>6.2f} {t['wrapped']:>10.2f} "
-                  f"{t['wrapped'] / t['direct']:>10.2f}", flush=True)
+        ratios(args.sizes, args.repeat, workdir)
+        if not args.no_diff:
+            diff_cost(args.diff_at, workdir)
+    if not args.no_paths:
+        critical_paths()
     print(f"user data: {user_data_per_server():.3f} ms per server (HEAT_CFNTOOLS, build_user_data)")
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 
 from components.errors import StackError
 from openstack_stacks.stackfile.loader import parse_document
@@ -44,12 +43,12 @@ def build(
     """
     parsed = parse_document(path)
     module = frontend_for(parsed.data)
-    # Heat's parser keeps the last of duplicated keys (real templates rely on it); our own files refuse them.
-    document = parsed.keep_last() if module.__name__ == "openstack_stacks.heat" else parsed.refuse_duplicates()
+    # Each front-end declares how duplicated keys are read (Heat keeps the last; our own files refuse them).
+    document = parsed.keep_last() if module.DUPLICATE_KEYS == "keep_last" else parsed.refuse_duplicates()
     kwargs: dict[str, Any] = {"path": str(path), "parameters": dict(parameters or {}), "opts": opts,
                               "secret_parameters": frozenset(secret_parameters)}
     if env_files:
-        if module.__name__ != "openstack_stacks.heat":
+        if not module.ENVIRONMENT_FILES:
             raise StackError("environment files apply to Heat/CFN templates only", file=str(path))
         kwargs["env_files"] = list(env_files)
     return module.build(document, **kwargs)
@@ -60,33 +59,53 @@ def stack_name_for(path: str) -> str:
     return Path(path).stem
 
 
-# Set by the offline render (`render -s NAME=VALUE`), which has no Pulumi.<stack>.yaml to read.
-OFFLINE_SECRET_PARAMETERS: frozenset[str] | None = None
+PARAMETERS_KEY = "parameters"
+SECRET_PARAMETERS_KEY = "secretParameters"
 
 
-def config_secret_parameters(project_dir: Path | None = None) -> frozenset[str]:
-    """Names under the Pulumi config object `parameters` that were set with `--secret`.
+def config_parameters() -> tuple[dict[str, Any], frozenset[str]]:
+    """Parameter values from Pulumi config, and the names given as secrets, as the engine tells the program.
 
-    Pulumi hands a program the whole `parameters` object decrypted and marks only the top-level key as
-    secret, so which entries are secret is read from the stack's `Pulumi.<stack>.yaml` (`secure:` values).
-    Without that file every given parameter is taken as secret: safe, and a parameter that cannot be
-    secret (a count, a name) then fails with a message saying so.
+    Two config objects: `parameters` (plain values) and `secretParameters` (every entry a secret, whatever
+    the file declares). The CLI hands the program the config map and the list of secret keys
+    (`PULUMI_CONFIG`, `PULUMI_CONFIG_SECRET_KEYS`; `pulumi.runtime.config.is_config_secret`) the same way
+    for every source: the stack's settings file, `--config-file`, `stackConfigDir`, an ESC environment's
+    `pulumiConfig`. A key is secret there when any value inside it is (`config.Map.SecureKeys`), so the
+    engine cannot say which entry of one object is secret: secrets go in their own object, and a secret
+    inside `parameters` is refused rather than guessed.
     """
     from pulumi.runtime.config import is_config_secret
 
-    if OFFLINE_SECRET_PARAMETERS is not None:
-        return OFFLINE_SECRET_PARAMETERS
-    key = f"{pulumi.get_project()}:parameters"
-    if not is_config_secret(key):
-        return frozenset()
-    given = pulumi.Config().get_object("parameters") or {}
-    settings = (project_dir or Path.cwd()) / f"Pulumi.{pulumi.get_stack()}.yaml"
-    try:
-        document = yaml.safe_load(settings.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
-        return frozenset(given)
-    entries = ((document.get("config") or {}).get(key)) or {}
-    return frozenset(name for name, value in entries.items() if isinstance(value, dict) and "secure" in value)
+    config = pulumi.Config()
+    project = pulumi.get_project()
+    plain = _config_object(config, PARAMETERS_KEY)
+    if plain and is_config_secret(f"{project}:{PARAMETERS_KEY}"):
+        raise StackError(
+            f"config '{PARAMETERS_KEY}' holds a secret value, and Pulumi marks the whole object secret, so which "
+            f"parameter is secret is unknown: give secrets under '{SECRET_PARAMETERS_KEY}' "
+            f"(pulumi config set --path '{SECRET_PARAMETERS_KEY}.NAME' --secret VALUE) and keep the others in "
+            f"'{PARAMETERS_KEY}'", field=PARAMETERS_KEY)
+    secret = _config_object(config, SECRET_PARAMETERS_KEY)
+    both = sorted(set(plain) & set(secret))
+    if both:
+        raise StackError(f"parameter(s) {', '.join(both)} given in both '{PARAMETERS_KEY}' and "
+                         f"'{SECRET_PARAMETERS_KEY}'", field=SECRET_PARAMETERS_KEY)
+    if secret and not is_config_secret(f"{project}:{SECRET_PARAMETERS_KEY}"):
+        from openstack_stacks import report
+
+        report.note(f"config '{SECRET_PARAMETERS_KEY}' is stored in plain text (set its entries with --secret); "
+                    "its values are still Pulumi secrets in state and outputs")
+    return {**plain, **secret}, frozenset(secret)
+
+
+def _config_object(config: pulumi.Config, key: str) -> dict[str, Any]:
+    value = config.get_object(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise StackError(f"config '{key}' must be an object of parameter name to value "
+                         f"(pulumi config set --path '{key}.NAME' VALUE)", field=key)
+    return value
 
 
 def main() -> None:
@@ -94,14 +113,20 @@ def main() -> None:
 
         pulumi config set stackFile stacks/web.yaml
         pulumi config set --path 'parameters.key_name' mykey
-        pulumi config set --path 'parameters.db_password' --secret s3cret
+        pulumi config set --path 'secretParameters.db_password' --secret s3cret
     """
     config = pulumi.Config()
-    parameters = config.get_object("parameters") or {}
+    parameters, secret_parameters = config_parameters()
     env_files = config.get_object("environment") or []
     if isinstance(env_files, str):
         env_files = [env_files]
-    outputs = build(config.get("stackFile") or "stacks/web.yaml", parameters, env_files=env_files,
-                    secret_parameters=config_secret_parameters())
+    roots = config.get_object("allowedRoots") or []
+    if isinstance(roots, str):
+        roots = [roots]
+    from openstack_stacks import files
+
+    with files.roots_in_force([str(r) for r in roots]):
+        outputs = build(config.get("stackFile") or "stacks/web.yaml", parameters, env_files=env_files,
+                        secret_parameters=secret_parameters)
     for key, value in outputs.items():
         pulumi.export(key, value)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.errors import StackError
-from openstack_stacks.tools.offline import render, run_program
+from openstack_stacks.tools.offline import render
 
 STACK = """
 parameters:
@@ -62,17 +62,15 @@ def test_heat_parameter_given_as_secret_is_secret_without_hidden(tmp_path: Path)
     assert set(render(path, secret_parameters={"word": "hello"}).outputs["echo"]) == {"secret"}
 
 
-def test_secret_entries_are_read_from_the_stack_settings_file(tmp_path: Path) -> None:
-    """`pulumi config set --path parameters.x --secret` marks only the top key secret; the file says which."""
-    from openstack_stacks.program import config_secret_parameters
+def test_user_data_carrying_a_secret_is_written_owner_only_even_over_old_files(tmp_path: Path) -> None:
+    import stat
 
-    (tmp_path / "Pulumi.dev.yaml").write_text(
-        "config:\n  openstack-stacks:parameters:\n    token:\n      secure: AAABAJ0s\n    web_count: 3\n")
-    found: list[frozenset[str]] = []
-    config = {"openstack-stacks:parameters": json.dumps({"token": "t", "web_count": 3})}
-    run_program(lambda: found.append(config_secret_parameters(tmp_path)), source="x", config=config,
-                secret_keys=["openstack-stacks:parameters"])
-    run_program(lambda: found.append(config_secret_parameters(tmp_path / "elsewhere")), source="x",
-                config=config, secret_keys=["openstack-stacks:parameters"])
-    run_program(lambda: found.append(config_secret_parameters(tmp_path)), source="x", config=config)
-    assert found == [frozenset({"token"}), frozenset({"token", "web_count"}), frozenset()]
+    path = tmp_path / "stack.yaml"
+    path.write_text(STACK)
+    out = tmp_path / "out"
+    render(path, {"token": "plain"}).write(out)
+    assert stat.S_IMODE((out / "userdata" / "vm.mime").stat().st_mode) & 0o044
+    written = render(path, secret_parameters={"token": "t0ken-value"}).write(out)
+    files = [p for p in written if p.parent.name == "userdata"]
+    assert len(files) == 2 and all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in files)
+    assert b"t0ken-value" in (out / "userdata" / "vm.mime").read_bytes()

@@ -11,6 +11,7 @@ values goes through `values.lift`, so plain inputs stay plain.
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import itertools
 import json
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 HOT_ORDER = ["2013-05-23", "2014-10-16", "2015-04-30", "2015-10-15", "2016-04-08", "2016-10-14", "2017-02-24",
              "2017-09-01", "2018-03-02", "2018-08-31", "2021-04-16"]
-MAX_REPEAT = 100_000  # items one `repeat` may produce (permutations grow as a product)
 
 
 class _Drop:
@@ -143,6 +143,7 @@ def _resolve(value: Any, scope: Scope, functions: dict[str, type[Function]] | No
                 if key in functions:
                     return functions[key](scope, args, key, functions).evaluate()
                 _refuse_unavailable(key, scope, functions)
+                _refuse_misspelt(key, scope)
         out = {}
         for k, v in value.items():
             item = _resolve(v, scope, functions)
@@ -170,6 +171,17 @@ def _refuse_unavailable(key: str, scope: Scope, functions: dict[str, type[Functi
     elif scope.format == "cfn" and key.startswith("Fn::") and key not in _CFN_CONDITION_ONLY:
         report.note(f"{scope.path}: '{key}' is not a function of this CloudFormation template version; it is kept "
                     "as data, as Heat does")
+
+
+def _refuse_misspelt(key: Any, scope: Scope) -> None:
+    """A one-key mapping whose key is a near miss of a function name (`get_parm`) is a typo: Heat would
+    send the mapping itself to the cloud as a value."""
+    if not isinstance(key, str) or not ("_" in key or key.startswith("Fn::")) or key in _NAMES:
+        return  # a real function name of another version is data with a note (_refuse_unavailable)
+    close = difflib.get_close_matches(key, list(scope.functions), n=1, cutoff=0.8)
+    if close:
+        raise StackError(f"unknown function '{key}' (did you mean '{close[0]}'?)", file=scope.path,
+                         resource=scope.where)
 
 
 def _text(value: Any) -> str:
@@ -545,8 +557,11 @@ class Repeat(Function):
         total = 1
         for lst in lists:
             total *= len(lst)
+        from openstack_stacks.limits import MAX_REPEAT
+
         if total > MAX_REPEAT:
-            raise self.fail(f"would produce {total} items (more than {MAX_REPEAT})")
+            raise self.fail(f"would produce {total} items (more than {MAX_REPEAT}; "
+                            "raise with OPENSTACK_STACKS_MAX_REPEAT)")
         combos = itertools.product(*lists) if nested else zip(*lists, strict=False)
         return [_substitute(template, dict(zip(keys, combo, strict=True))) for combo in combos]
 
@@ -1102,6 +1117,7 @@ class CfnIf(CfnFunction, _If):
 
 
 _CFN_CONDITION_ONLY = ("Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or")
+_NAMES = frozenset(c.name for c in REGISTRY)
 
 # CFN-style functions HOT 2013-05-23 kept (HOTemplate20130523.functions): removed in 2014-10-16, Fn::Select in
 # 2015-10-15.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from components.errors import StackError
@@ -16,6 +17,16 @@ if TYPE_CHECKING:
 
 PSEUDO_HOT = ("OS::stack_name", "OS::stack_id", "OS::project_id")
 PSEUDO_CFN = ("AWS::StackName", "AWS::StackId", "AWS::Region", "AWS::AccountId", "AWS::NoValue")
+
+
+@dataclass(frozen=True)
+class Nesting:
+    """The builder's entry points, handed to plugins that build templates of their own (nested stacks,
+    groups) through the scope, so they need not import the builder (which imports them)."""
+
+    build_template: Callable[..., Scope]
+    outputs_of: Callable[[Scope], dict[str, Any]]
+    plugin_for: Callable[[str, Scope, str], type[HeatResource]]
 
 
 class Scope:
@@ -39,6 +50,7 @@ class Scope:
         self.where: str | None = None
         self._conditions: dict[str, bool | None] = {}
         self._condition_defs = template.section("conditions")
+        self.nesting: Nesting | None = None  # set by the builder
 
     # --- names -------------------------------------------------------------------------------------
     def logical_name(self, resource: str) -> str:
@@ -89,11 +101,10 @@ class Scope:
             raise StackError(f"get_file needs a path, got {name!r}", file=self.path, resource=self.where)
         if "://" in name and not name.startswith("file://"):
             raise StackError(f"get_file of a URL is not supported: {name}", file=self.path, resource=self.where)
-        target = (self.template.directory / name.removeprefix("file://")).resolve()
-        try:
-            return Path(target).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise StackError(f"get_file {name}: {exc.strerror}", file=self.path, resource=self.where) from None
+        from openstack_stacks import files
+
+        return files.read_reference(name.removeprefix("file://"), base=self.template.directory, file=self.path,
+                                    resource=self.where, field="get_file")
 
     # --- conditions ----------------------------------------------------------------------------------
     def _fail(self, message: str) -> StackError:

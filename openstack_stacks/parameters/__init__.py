@@ -26,8 +26,9 @@ def unknown_given(declared: dict[str, Any], given: dict[str, Any]) -> list[str]:
 
 def missing_message(name: str, secret: bool) -> str:
     return ("parameter has no default and no value was given "
-            f"(pulumi config set --path 'parameters.{name}' VALUE{' --secret' if secret else ''}"
-            f" or render -p {name}=VALUE)")
+            + (f"(pulumi config set --path 'secretParameters.{name}' --secret VALUE or render -s {name}=VALUE)"
+               if secret else
+               f"(pulumi config set --path 'parameters.{name}' VALUE or render -p {name}=VALUE)"))
 
 
 def parse_parameters(declared: Any, file: str) -> dict[str, Schema]:

@@ -19,7 +19,9 @@ from components.errors import StackError
 from openstack_stacks.tools.schema import unwrap_secret
 
 _NS = uuid.UUID("6f0c3a52-2b8e-4c61-9d0e-2f8c1b7a9e11")
-FLOATING_RANGE = ipaddress.ip_network("203.0.113.0/24")  # TEST-NET-3: never a real address
+# Floating IPs of external networks (outside the stack): TEST-NET-3 first, then the benchmarking range
+# (RFC 2544, 131072 addresses), so any stack gets its addresses and none is a real one.
+FLOATING_RANGES = (ipaddress.ip_network("203.0.113.0/24"), ipaddress.ip_network("198.18.0.0/15"))
 
 
 def stable_id(*parts: str) -> str:
@@ -36,9 +38,31 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class _FloatingPool:
+    """Addresses handed out in order from FLOATING_RANGES; an exhausted pool is an error naming the network."""
+
+    def __init__(self) -> None:
+        self.ranges = [(int(n.network_address) + 1, int(n.broadcast_address) - 1) for n in FLOATING_RANGES]
+        self.index, self.next = 0, self.ranges[0][0]
+
+    def take(self, network: str, owner: str) -> str:
+        while self.index < len(self.ranges):
+            if self.next <= self.ranges[self.index][1]:
+                address = str(ipaddress.IPv4Address(self.next))
+                self.next += 1
+                return address
+            self.index += 1
+            if self.index < len(self.ranges):
+                self.next = self.ranges[self.index][0]
+        size = sum(end - start + 1 for start, end in self.ranges)
+        raise StackError(f"external network '{network}' has no floating IP left "
+                         f"(the offline cloud's pool holds {size} addresses)", resource=owner)
+
+
 class _Subnet:
-    def __init__(self, subnet_id: str, inputs: dict[str, Any]) -> None:
+    def __init__(self, subnet_id: str, inputs: dict[str, Any], label: str = "") -> None:
         self.id = subnet_id
+        self.label = label
         self.network_id = inputs.get("networkId")
         self.net = ipaddress.ip_network(inputs["cidr"], strict=False)
         hosts = self.net.hosts() if self.net.version == 4 else (self.net.network_address + i for i in range(1, 1 << 16))
@@ -55,7 +79,11 @@ class _Subnet:
 
     def take(self, address: str | None, owner: str) -> str:
         if address:
-            ip = ipaddress.ip_address(address)
+            try:
+                ip = ipaddress.ip_address(address)
+            except ValueError:
+                raise StackError(f"fixed IP {address!r} is not an IP address", resource=owner,
+                                 field="fixed_ip") from None
             if ip not in self.net:
                 raise StackError(f"fixed IP {address} is outside subnet {self.net}", resource=owner, field="fixed_ip")
             if str(ip) in self.used:
@@ -73,7 +101,7 @@ class _Subnet:
                     self.cursor = (index, ip + 1)
                     return str(ip)
                 ip += 1
-        raise StackError(f"subnet {self.net} has no free address left", resource=owner)
+        raise StackError(f"{self.label or 'subnet'} ({self.net}) has no free address left", resource=owner)
 
 
 class OfflineCloud(pulumi.runtime.Mocks):
@@ -82,7 +110,8 @@ class OfflineCloud(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.subnets: dict[str, _Subnet] = {}
         self.network_subnets: dict[str, list[str]] = {}
-        self.floating = iter(FLOATING_RANGE.hosts())
+        self.floating = _FloatingPool()
+        self.network_names: dict[str, str] = {}
         self.errors: list[BaseException] = []
         self.port_ips: dict[str, list[str]] = {}
 
@@ -116,8 +145,17 @@ class OfflineCloud(pulumi.runtime.Mocks):
             self.errors.append(exc)
         return rid, state
 
+    def _network(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        self.network_names[rid] = str(inputs.get("name") or name)
+        return {}
+
+    def _bootwait(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A boot wait (components.boot_wait) offline: no instance boots, so no signal arrives."""
+        return {"data": "{}", "status": "WAITING", "reason": "offline render: no boot, no signals"}
+
     def _subnet(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
-        subnet = _Subnet(rid, inputs)
+        network = self.network_names.get(str(inputs.get("networkId")), str(inputs.get("networkId")))
+        subnet = _Subnet(rid, inputs, f"network '{network}' subnet '{inputs.get('name') or name}'")
         self.subnets[rid] = subnet
         self.network_subnets.setdefault(str(inputs.get("networkId")), []).append(rid)
         pools = [{"start": str(s), "end": str(e)} for s, e in subnet.ranges]
@@ -152,7 +190,8 @@ class OfflineCloud(pulumi.runtime.Mocks):
         if subnet_id not in self.subnets:
             h = hashlib.sha256(subnet_id.encode()).digest()
             cidr = f"172.{16 + h[0] % 16}.{h[1]}.0/24"
-            self.subnets[subnet_id] = _Subnet(subnet_id, {"networkId": network_id, "cidr": cidr})
+            self.subnets[subnet_id] = _Subnet(subnet_id, {"networkId": network_id, "cidr": cidr},
+                                              f"network {network_id} (outside the stack)")
             self.network_subnets.setdefault(network_id, []).append(subnet_id)
         return subnet_id
 
@@ -175,7 +214,7 @@ class OfflineCloud(pulumi.runtime.Mocks):
         return {"result": "".join(chars), "bcryptHash": ""}
 
     def _floatingip(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
-        return {"address": inputs.get("address") or str(next(self.floating))}
+        return {"address": inputs.get("address") or self.floating.take(str(inputs.get("pool") or "?"), name)}
 
     def _instance(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         networks = []

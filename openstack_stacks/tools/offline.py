@@ -11,6 +11,7 @@ import base64
 import binascii
 import email
 import email.policy
+import gc
 import gzip
 import hashlib
 import json
@@ -31,7 +32,8 @@ from pulumi.runtime.proto import resource_pb2, source_pb2
 from components.errors import StackError
 from openstack_stacks import report
 from openstack_stacks.tools.cloudmodel import OfflineCloud
-from openstack_stacks.tools.schema import SECRET_SIG, check_inputs
+from openstack_stacks.tools.schema import DYNAMIC_PREFIX, SECRET_SIG, check_inputs
+from openstack_stacks.tools.urns import engine_urn, normalise
 
 PROJECT = "openstack-stacks"
 # Relative stack paths that do not exist from the working directory are tried from the checkout (when running
@@ -95,6 +97,27 @@ def _sdk_tuned_for_mocks() -> Iterator[None]:
             os.environ["PULUMI_ERROR_OUTPUT_STRING"] = strict_outputs
 
 
+@contextmanager
+def _gc_tuned_for_render() -> Iterator[None]:
+    """While a render runs, Python's cyclic garbage collector leaves the long-lived objects alone.
+
+    A render allocates objects that live until it ends (resources, Outputs, futures, recorded requests);
+    with the default thresholds (700, 10, 10) the collector re-scans them again and again, about half of
+    a large render's CPU. Everything alive before the render is frozen (never scanned), and the youngest
+    generation is collected every 100,000 allocations instead of 700; cycles are still collected, so
+    memory stays bounded. Restored afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 class InlineExecutor(ThreadPoolExecutor):
     """Runs each monitor call to completion, one at a time, before the event loop goes on.
 
@@ -122,6 +145,16 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(cloud)
         self.records: list[dict[str, Any]] = []
         self.plain_inputs: dict[str, dict[str, Any]] = {}
+        self.invokes: list[dict[str, Any]] = []  # provider function calls: token, provider reference ("" = default)
+
+    def Invoke(self, request):  # noqa: N802 - gRPC name
+        self.invokes.append({"token": request.tok, "provider": request.provider})
+        return super().Invoke(request)
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """The engine's URN: the parent's whole type chain below the root stack (the mocks keep only the
+        parent's last type)."""
+        return engine_urn(settings.get_stack(), settings.get_project(), parent, type_, name)
 
     def GetDeploymentInfo(self, request):  # noqa: N802 - gRPC name
         # Without ALIAS_SPECS the SDK resolves aliases (and the aliases children inherit from a
@@ -138,7 +171,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         raw = {k: v for k, v in raw.items() if not k.startswith("__")}
         inputs, _ = _redact(raw)
         secret_inputs = sorted(k for k, v in raw.items() if _redact(v)[1])
-        aliases = list(request.aliasURNs) + [a.urn for a in request.aliases if a.urn]
+        aliases = [normalise(u) for u in [*request.aliasURNs, *(a.urn for a in request.aliases if a.urn)]]
         self.records.append({
             "urn": response.urn,
             "name": request.name,
@@ -158,6 +191,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 "aliases": sorted(set(aliases)),
             },
         })
+        if request.provider:  # "<provider urn>::<id>"; absent = the default provider
+            self.records[-1]["provider"] = request.provider
         self.plain_inputs[response.urn] = _plain(raw)
         return response
 
@@ -191,6 +226,7 @@ class Plan:
     user_data: dict[str, UserDataRecord]
     notes: list[str]
     artifacts: dict[str, str]
+    invokes: list[dict[str, Any]] = field(default_factory=list)  # lookups as sent: token, provider ("" default)
 
     def by_type(self, token: str) -> list[dict[str, Any]]:
         """Recorded resources of one type token, in registration order."""
@@ -230,19 +266,32 @@ class Plan:
         written[0].write_text(self.to_json())
         if self.user_data:
             (out / "userdata").mkdir(exist_ok=True)
+        directory = str(out / "userdata")
         for name, rec in self.user_data.items():
             for suffix, data in ((".mime", rec.mime), (".user_data", rec.user_data.encode())):
-                path = out / "userdata" / f"{name}{suffix}"
-                path.write_bytes(data)
-                if rec.secret:  # user data that carries a secret stays readable by its owner only
-                    path.chmod(0o600)
-                written.append(path)
+                path = os.path.join(directory, name + suffix)
+                _write_file(path, data, private=rec.secret)
+                written.append(Path(path))
         for rel, text in sorted(self.artifacts.items()):
             path = out / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
             written.append(path)
         return written
+
+
+def _write_file(path: str, data: bytes, *, private: bool) -> None:
+    """Write `data` with one open/write/close; a private file (user data carrying a secret) is created
+    readable by its owner only, never briefly world-readable."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600 if private else 0o666)
+    try:
+        if private:
+            os.fchmod(fd, 0o600)  # an existing file keeps its mode through O_CREAT
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 def decode_user_data(user_data: str) -> tuple[bytes, bool]:
@@ -258,6 +307,52 @@ def decode_user_data(user_data: str) -> tuple[bytes, bool]:
 
 def mime_parts(mime: bytes) -> list[dict[str, Any]]:
     """Filename, content type, size and digest of each part of a multipart user data."""
+    fast = _parts_of_our_layout(mime)
+    return fast if fast is not None else _parts_by_email(mime)
+
+
+# The layout `userdata.mime.render_mime` writes (a fixed boundary that no part contains, headers as below).
+_OUR_HEAD = b'Content-Type: multipart/mixed; boundary="MIMEBOUNDARY"\nMIME-Version: 1.0\r\n\r\n--MIMEBOUNDARY\r\n'
+_OUR_TAIL = b"\r\n--MIMEBOUNDARY--\r\n"
+_OUR_SEPARATOR = b"\r\n--MIMEBOUNDARY\r\n"
+
+
+def _parts_of_our_layout(mime: bytes) -> list[dict[str, Any]] | None:
+    """`_parts_by_email` for a message in our own writer's layout, without the `email` parser (which costs
+    more than building the message); None for anything else, which `email` then reads."""
+    if not (mime.startswith(_OUR_HEAD) and mime.endswith(_OUR_TAIL)):
+        return None
+    parts = []
+    for chunk in mime[len(_OUR_HEAD):-len(_OUR_TAIL)].split(_OUR_SEPARATOR):
+        head, sep, body = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            return None
+        headers = {}
+        for line in head.split(b"\r\n"):
+            name, colon, value = line.partition(b": ")
+            if not colon:
+                return None
+            headers[name.decode("ascii").lower()] = value.decode("ascii")
+        content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        encoding = headers.get("content-transfer-encoding", "7bit").lower()
+        disposition = headers.get("content-disposition")
+        filename = None
+        if disposition is not None:
+            prefix = 'attachment; filename="'
+            if not disposition.startswith(prefix) or not disposition.endswith('"') or "\\" in disposition:
+                return None
+            filename = disposition[len(prefix):-1]
+            if '"' in filename:
+                return None
+        if not content_type or encoding not in ("7bit", "base64"):
+            return None
+        payload = base64.b64decode(body) if encoding == "base64" else body
+        parts.append({"filename": filename, "contentType": content_type, "size": len(payload),
+                      "sha256": hashlib.sha256(payload).hexdigest()})
+    return parts
+
+
+def _parts_by_email(mime: bytes) -> list[dict[str, Any]]:
     message = email.message_from_bytes(mime, policy=email.policy.compat32)
     if not message.is_multipart():
         return [{"filename": None, "contentType": "text/x-not-multipart", "size": len(mime),
@@ -270,11 +365,21 @@ def mime_parts(mime: bytes) -> list[dict[str, Any]]:
     return parts
 
 
-def _config_map(stack_file: str, parameters: dict[str, Any], env_files: list[str]) -> dict[str, str]:
+def _config_map(stack_file: str, parameters: dict[str, Any], secret_parameters: dict[str, Any],
+                env_files: list[str], allowed_roots: list[str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """The config map and secret keys the CLI would hand the program (`PULUMI_CONFIG`,
+    `PULUMI_CONFIG_SECRET_KEYS`) for these values, secrets under `secretParameters`; `allowed_roots` as
+    config `allowedRoots`."""
     cfg = {f"{PROJECT}:stackFile": stack_file, f"{PROJECT}:parameters": json.dumps(parameters)}
+    secret_keys = []
+    if secret_parameters:
+        cfg[f"{PROJECT}:secretParameters"] = json.dumps(secret_parameters)
+        secret_keys.append(f"{PROJECT}:secretParameters")
     if env_files:
         cfg[f"{PROJECT}:environment"] = json.dumps(env_files)
-    return cfg
+    if allowed_roots:
+        cfg[f"{PROJECT}:allowedRoots"] = json.dumps([str(Path(r).resolve()) for r in allowed_roots])
+    return cfg, secret_keys
 
 
 def render(
@@ -284,23 +389,21 @@ def render(
     env_files: list[str] | tuple[str, ...] = (),
     stack: str = "dev",
     secret_parameters: dict[str, Any] | None = None,
+    allowed_roots: list[str] | tuple[str, ...] = (),
 ) -> Plan:
     """Run the real program for `path` offline; raise StackError on bad input or a schema violation.
 
-    `secret_parameters` are given as `pulumi config set --path parameters.NAME --secret` gives them.
+    `secret_parameters` are given as `pulumi config set --path secretParameters.NAME --secret` gives them;
+    `allowed_roots` widen where file references may read (config `allowedRoots`).
     """
     from openstack_stacks import program
     path = Path(path)
     if not path.exists():
         raise StackError("no such file", file=str(path))
-    secrets = dict(secret_parameters or {})
-    config = _config_map(str(path), {**dict(parameters or {}), **secrets}, list(env_files))
-    program.OFFLINE_SECRET_PARAMETERS = frozenset(secrets)
-    try:
-        return run_program(program.main, source=str(path),
-                           config=config, stack=stack)
-    finally:
-        program.OFFLINE_SECRET_PARAMETERS = None
+    config, secret_keys = _config_map(str(path), dict(parameters or {}), dict(secret_parameters or {}),
+                                      list(env_files), list(allowed_roots))
+    with _gc_tuned_for_render():
+        return run_program(program.main, source=str(path), config=config, stack=stack, secret_keys=secret_keys)
 
 
 def run_program(
@@ -368,6 +471,7 @@ def run_program(
         user_data=_user_data(monitor),
         notes=notes,
         artifacts=artifacts_holder,
+        invokes=monitor.invokes,
     )
 
 
@@ -384,7 +488,7 @@ def _as_stack_error(exc: BaseException, path: Path) -> StackError:
 
 def _check_schema(monitor: RecordingMonitor, path: Path) -> None:
     for record in monitor.records:
-        if not record["custom"] or not record["type"].startswith("openstack:"):
+        if not record["custom"] or not record["type"].startswith(("openstack:", DYNAMIC_PREFIX)):
             continue
         problems = check_inputs(record["type"], monitor.plain_inputs[record["urn"]])
         if problems:

@@ -13,6 +13,7 @@ from openstack_stacks.tools import adopt as adopt_cli
 from openstack_stacks.tools.adopt import adopt_plan, parse_heat_resources
 from openstack_stacks.tools.diffing.matching import urn_key
 from openstack_stacks.tools.offline import render
+from openstack_stacks.tools.urns import engine_urn
 
 DATA = Path(__file__).parents[1] / "data" / "adopt"
 TRIO = Path(__file__).parents[1] / "data" / "diff" / "churn" / "trio.yaml"
@@ -23,15 +24,13 @@ TRIO_TEMPLATE = {f"{s}-data-attach": {"type": "OS::Cinder::VolumeAttachment",
                  for s in ("alpha", "beta", "gamma")}
 
 
-def entry_urn_keys(entries: list[dict[str, Any]], stack: str = "dev") -> dict[str, tuple]:
-    """The URN each import entry gets, computed the way `pulumi import` does (parent's type + own type)."""
-    by_name = {e["name"]: e for e in entries}
-    out = {}
-    for e in entries:
-        parent = by_name.get(e.get("parent", ""))
-        qualified = f"{parent['type']}${e['type']}" if parent else e["type"]
-        urn = f"urn:pulumi:{stack}::openstack-stacks::{qualified}::{e.get('logicalName') or e['name']}"
-        out[e["name"]] = urn_key(urn)
+def entry_urn_keys(entries: list[dict[str, Any]], stack: str = "dev") -> dict[str, str]:
+    """The URN each import entry gets, computed the way `pulumi import` does: an entry's parent is another
+    entry (by name) or a URN of the name table, and the engine gives the child the parent's whole type chain."""
+    out: dict[str, str] = {}
+    for e in entries:  # parents come first in the file
+        parent = out.get(e.get("parent", ""), "")
+        out[e["name"]] = engine_urn(stack, "openstack-stacks", parent, e["type"], e.get("logicalName") or e["name"])
     return out
 
 

@@ -167,6 +167,23 @@ def _walk(value: Any, path: tuple[Step, ...] = ()):
             yield from _walk(item, (*path, i))
 
 
+def _strings(value: Any) -> list[str]:
+    """Every string inside `value` (what `_walk` yields, without building paths)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        value = value.values()
+    elif not isinstance(value, list):
+        return []
+    out: list[str] = []
+    for item in value:
+        if isinstance(item, str):
+            out.append(item)
+        elif isinstance(item, dict | list):
+            out.extend(_strings(item))
+    return out
+
+
 def _substitute(value: Any, mapping: dict[str, str]) -> Any:
     if isinstance(value, str):
         return mapping.get(value, value)
@@ -222,6 +239,7 @@ class _Differ:
         steps += [self._deleted(r) for r in self.old_res if r["urn"] in gone]
         for step in steps:
             self._check_protect(step)
+            self._check_shrink(step)
         return PlanDiff(str(self.old.get("source", "OLD")), str(self.new.get("source", "NEW")), steps,
                         self.errors, self._outputs(), [r["urn"] for r in self.old_res], self._old_dependencies())
 
@@ -237,7 +255,7 @@ class _Differ:
             needs = set((res.get("options") or {}).get("dependsOn", []))
             if res.get("parent") in self.old_by_urn:
                 needs.add(res["parent"])
-            needs |= {by_id[v] for _, v in _walk(res.get("inputs") or {}) if isinstance(v, str) and v in by_id}
+            needs |= {by_id[v] for v in _strings(res.get("inputs") or {}) if v in by_id}
             needs.discard(res["urn"])
             deps[res["urn"]] = needs
         return deps
@@ -267,14 +285,19 @@ class _Differ:
 
     def _judge(self, step: ResourceDiff, prev: dict[str, Any], res: dict[str, Any]) -> None:
         opts = res.get("options") or {}
-        new_inputs = _substitute(res.get("inputs") or {}, self.id_map)
+        new_inputs = res.get("inputs") or {}
+        if self.id_map:
+            new_inputs = _substitute(new_inputs, self.id_map)
         old_inputs = prev.get("inputs") or {}
-        changes = {c.path: c for c in diff_values(old_inputs, new_inputs)}
+        # Equal inputs (most of a large stack) need no walk: dict equality runs in C.
+        changes = {} if old_inputs == new_inputs else {c.path: c for c in diff_values(old_inputs, new_inputs)}
         found: list[PropertyDiff] = []
         for path, change in changes.items():
             found.append(PropertyDiff(format_path(path), change.kind, change.old, change.new, False))
         # Inputs holding the ID of a replaced (or newly created) resource are unknown until it exists.
-        for path, value in _walk(new_inputs):
+        pending = self.replaced_ids or self.created_ids
+        mentions = pending and any(v in self.replaced_ids or v in self.created_ids for v in _strings(new_inputs))
+        for path, value in (_walk(new_inputs) if mentions else ()):
             if not isinstance(value, str) or not path:
                 continue
             source = self.replaced_ids.get(value) or self.created_ids.get(value)
@@ -294,7 +317,8 @@ class _Differ:
             steps = parse_path(prop.path) if prop.path else ()
             prop.ignored = any(covers(p, steps) for p in ignore)
             prop.replaces = replaces_on_change(res["type"], list(steps)) or any(covers(p, steps) for p in force)
-            prop.note = prop.note or UPDATE_NOTES.get((res["type"], prop.path))
+            if not prop.replaces:  # a forced replacement (replaceOnChanges) does not resize or rebuild
+                prop.note = prop.note or UPDATE_NOTES.get((res["type"], prop.path))
             if prop.path == "userData":
                 prop.note = self._user_data_note(prev, res, prop.ignored)
             if prop.ignored and prop.path != "userData":
@@ -346,6 +370,24 @@ class _Differ:
         if step.retain_on_delete:
             step.notes.append("delete (retained in the cloud): removed from the stack, the cloud resource stays")
         return step
+
+    def _check_shrink(self, step: ResourceDiff) -> None:
+        """Cinder extends a volume in place but cannot shrink one: a smaller size is refused like a delete."""
+        if step.type != VOLUME or step.op not in ("update", "replace"):
+            return
+        size = next((p for p in step.properties if p.path == "size" and not p.ignored), None)
+        if size is None or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                   for v in (size.old, size.new)) or size.new >= size.old:
+            return
+        size.note = f"shrink from {size.old} to {size.new} GB: Cinder cannot shrink a volume"
+        old = self.old_by_urn.get(step.old_urn or "") or {}
+        protected = bool((old.get("options") or {}).get("protect"))
+        if step.op == "update" or protected:
+            self.errors.append(
+                f"{step.type} '{step.name}' would shrink from {size.old} to {size.new} GB"
+                f"{' (protected)' if protected else ''}: "
+                "Cinder cannot shrink a volume and the data on it would not fit. Keep the size, or create a new, "
+                "smaller volume beside it, copy the data, then retire the old one (`protect: false` first)")
 
     def _check_protect(self, step: ResourceDiff) -> None:
         old = self.old_by_urn.get(step.old_urn or "") or {}

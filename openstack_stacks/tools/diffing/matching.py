@@ -1,47 +1,35 @@
 """Pair the resources of two plans by URN, honouring aliases the way the Pulumi engine does.
 
-URNs recorded offline come in two spellings: the mock monitor writes only the parent's own type
-(`Server$Instance`), the SDK writes alias URNs with the parent's whole type chain
-(`pulumi:pulumi:Stack$Stack$Server`). Both are compared on their last two type segments and name.
-The engine also gives every child an alias derived from its parent's aliases (a child named
-`<parent>-x` of a renamed parent was `<old parent>-x`); the SDK does not record these without alias
-specs, so they are derived here.
+Plans carry the engine's URNs (`openstack_stacks.tools.urns`): the whole parent type chain below the
+root stack. Alias URNs recorded from the SDK are normalised to the same spelling at render time (and again
+here, for plans written by hand). The engine also gives every child an alias derived from its parent's
+aliases (a child named `<parent>-x` of a renamed parent was `<old parent>-x`, under the old parent's
+type chain); the SDK does not record these without alias specs, so they are derived here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-ROOT_TYPE = "pulumi:pulumi:Stack"
-Key = tuple[str, str, tuple[str, ...], str]
+from openstack_stacks.tools.urns import ROOT_TYPE, engine_urn, normalise, split_urn
+
+__all__ = ["ROOT_TYPE", "match_resources", "split_urn", "urn_key"]
 
 
-def split_urn(urn: str) -> tuple[str, str, list[str], str]:
-    """`urn:pulumi:STACK::PROJECT::QUALIFIED$TYPE::NAME` -> (stack, project, [types...], name)."""
-    parts = urn.split("::", 3)
-    if len(parts) != 4 or not parts[0].startswith("urn:pulumi:"):
-        raise ValueError(f"not a Pulumi URN: {urn!r}")
-    types = parts[2].split("$")
-    if len(types) > 1 and types[0] == ROOT_TYPE:
-        types = types[1:]
-    return parts[0][len("urn:pulumi:"):], parts[1], types, parts[3]
-
-
-def urn_key(urn: str) -> Key:
-    """Spelling-independent identity of a URN: stack, project, parent type + type, name."""
-    stack, project, types, name = split_urn(urn)
-    return stack, project, tuple(types[-2:]), name
+def urn_key(urn: str) -> str:
+    """The identity the engine compares: the URN in the engine's spelling."""
+    return normalise(urn)
 
 
 def _inherited_alias_keys(res: dict[str, Any], parent_old: dict[str, Any] | None,
-                          parent_new: dict[str, Any] | None) -> list[Key]:
+                          parent_new: dict[str, Any] | None) -> list[str]:
     if parent_old is None or parent_new is None or parent_old["urn"] == parent_new["urn"]:
         return []
     name = res["name"]
     if name.startswith(parent_new["name"]):
         name = parent_old["name"] + name[len(parent_new["name"]):]
-    stack, project, old_parent_types, _ = split_urn(parent_old["urn"])
-    return [(stack, project, (old_parent_types[-1], res["type"]), name)]
+    stack, project, _, _ = split_urn(parent_old["urn"])
+    return [urn_key(engine_urn(stack, project, parent_old["urn"], res["type"], name))]
 
 
 def match_resources(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
