@@ -460,3 +460,22 @@ def _version_cases() -> list[Case]:
 
 
 CASES += _version_cases()
+
+# StackParametersTest (test_hot.py): get_param and Ref on a 2013-05-23 stack's parameters
+PROPS = {"foo": {"type": "string", "default": ""}, "blarg": {"type": "string", "default": ""},
+         "list": {"type": "comma_delimited_list", "default": ""}, "flat_dict": {"type": "json", "default": {}},
+         "nested_dict": {"type": "json", "default": {}}, "none": {"type": "string", "default": "default"}}
+NESTED = {"list": [1, 2, 3], "string": "abc", "dict": {"a": 1, "b": 2, "c": 3}}
+CASES += [Case(f"StackParametersTest[{name}]", V2013, {"properties": {"prop1": snippet}}, {"properties": {"prop1": e}},
+               parameters=PROPS, given=given) for name, given, snippet, e in (
+    ("Ref_string", {"foo": "bar", "blarg": "wibble"}, {"Ref": "foo"}, "bar"),
+    ("get_param_string", {"foo": "bar", "blarg": "wibble"}, {"get_param": "blarg"}, "wibble"),
+    ("get_list_attr", {"list": "foo,bar"}, {"get_param": ["list", 1]}, "bar"),
+    ("get_list_attr_string_index", {"list": "foo,bar"}, {"get_param": ["list", "1"]}, "bar"),
+    ("get_flat_dict_attr", {"flat_dict": {"key1": "val1", "key2": "val2", "key3": "val3"}},
+     {"get_param": ["flat_dict", "key2"]}, "val2"),
+    ("get_nested_attr_list", {"nested_dict": NESTED}, {"get_param": ["nested_dict", "list", 0]}, 1),
+    ("get_nested_attr_dict", {"nested_dict": NESTED}, {"get_param": ["nested_dict", "dict", "a"]}, 1),
+    ("get_attr_none", {"none": None}, {"get_param": ["none", "who_cares"]}, ""),
+    ("pseudo_stack_name", {}, {"get_param": "OS::stack_name"}, "test_stack"),
+)]
