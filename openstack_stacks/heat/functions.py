@@ -222,7 +222,7 @@ class GetParam(Function):
             raise self.fail(f'Parameter name in "{self.fn_name}" must be string')
         if not self.scope.has_parameter(name):
             raise self.fail(f"The Parameter ({name}) was not provided.")
-        value = self.scope.parameter(name)
+        value = self.scope.parameter(name, in_condition=self.table is self.scope.condition_functions)
         return lift(lambda v, keys: _walk(v, keys, self), value, path) if path else value
 
 
@@ -916,7 +916,7 @@ class Ref(CfnFunction):
         if isinstance(target, str) and target in self.scope.resources:
             return self.scope.resource_ref(target)
         if self.scope.has_parameter(target):
-            return self.scope.parameter(target)
+            return self.scope.parameter(target, in_condition=self.table is self.scope.condition_functions)
         return self.scope.resource_ref(target)
 
 

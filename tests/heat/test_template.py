@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -343,3 +344,33 @@ def test_resource_facade_outside_a_nested_template_is_an_error(tmp_path):
         """)
     with pytest.raises(StackError, match="only a nested template"):
         render(path)
+
+
+@pytest.mark.parametrize("name,text", [
+    ("h.yaml", """\
+        heat_template_version: 2016-10-14
+        parameters:
+          pw: {type: string, hidden: true, default: s3cret}
+        conditions:
+          has_pw: {not: {equals: [{get_param: pw}, ""]}}
+        resources: {}
+        outputs:
+          x: {value: {if: [has_pw, "yes", "no"]}}
+          y: {value: {get_param: pw}}
+        """),
+    ("c.template", """\
+        AWSTemplateFormatVersion: 2010-09-09
+        Parameters:
+          pw: {Type: String, NoEcho: true, Default: s3cret}
+        Conditions:
+          HasPw: {"Fn::Not": [{"Fn::Equals": [{Ref: pw}, ""]}]}
+        Resources: {}
+        Outputs:
+          x: {Value: {"Fn::If": [HasPw, "yes", "no"]}}
+          y: {Value: {Ref: pw}}
+        """),
+])
+def test_hidden_parameter_in_conditions_decides_and_stays_secret_elsewhere(tmp_path, name, text):
+    plan = render(write(tmp_path, text, name))
+    assert plan.outputs["x"] == "yes"
+    assert "s3cret" not in json.dumps(plan.to_dict())
