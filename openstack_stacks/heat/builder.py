@@ -108,8 +108,11 @@ def anchors(res: HeatResource) -> list[pulumi.Resource]:
 
 def build_template(template: Template, given: dict[str, Any], *, stack_name: str, prefix: str,
                    environment: Environment, opts: pulumi.ResourceOptions | None, depth: int = 0,
-                   secret_names: frozenset[str] = frozenset()) -> Scope:
-    """Build every resource of `template`; returns the scope (resources and outputs resolvable from it)."""
+                   secret_names: frozenset[str] = frozenset(), facade: dict[str, Any] | None = None) -> Scope:
+    """Build every resource of `template`; returns the scope (resources and outputs resolvable from it).
+
+    `facade` is the parent resource of a nested template (metadata, deletion_policy, update_policy), what
+    resource_facade reads."""
     if depth > MAX_DEPTH:
         raise StackError(f"nested templates deeper than {MAX_DEPTH}", file=template.path)
     declared = template.section("parameters")
@@ -120,6 +123,7 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
                                 path=template.path, secret_names=secret_names)
     scope = Scope(template, params, stack_name=stack_name, prefix=prefix, environment=environment)
     scope.depth = depth
+    scope.facade = facade
     scope.nesting = Nesting(build_template=build_template, outputs_of=outputs_of, plugin_for=plugin_for)
     scope.opts = opts or pulumi.ResourceOptions()
     resources = template.section("resources")

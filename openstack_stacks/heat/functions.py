@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from urllib import parse as urlparse
 
 from components.errors import StackError
+from openstack_stacks import report
 from openstack_stacks.heat.values import has_output, lift
 
 if TYPE_CHECKING:
@@ -164,18 +165,19 @@ def _refuse_unavailable(key: str, scope: Scope, functions: dict[str, type[Functi
         raise fail(f'{key}: The function "{key}" is invalid in this context')
     later = _later(scope.format, scope.version)
     if key in later:
-        # Heat reads it as data; data that names a function is never what the author meant (docs/templates.md).
-        raise fail(f"function '{key}' is not supported in heat_template_version {scope.version} "
-                   f"(it needs {later[key]} or later)")
-    if scope.format == "cfn" and ((key.startswith("Fn::") and key not in _CFN_CONDITION_ONLY) or key == "Ref"):
-        raise fail(f"function '{key}' is not supported in CloudFormation")
+        # Heat reads it as data (its key is no function of this version); so do we, and say so.
+        report.note(f"{scope.path}: '{key}' is not a function in heat_template_version {scope.version} (it needs "
+                    f"{later[key]} or later); it is kept as data, as Heat does")
+    elif scope.format == "cfn" and key.startswith("Fn::") and key not in _CFN_CONDITION_ONLY:
+        report.note(f"{scope.path}: '{key}' is not a function of this CloudFormation template version; it is kept "
+                    "as data, as Heat does")
 
 
 def _refuse_misspelt(key: Any, scope: Scope) -> None:
     """A one-key mapping whose key is a near miss of a function name (`get_parm`) is a typo: Heat would
     send the mapping itself to the cloud as a value."""
-    if not isinstance(key, str) or not ("_" in key or key.startswith("Fn::")):
-        return
+    if not isinstance(key, str) or not ("_" in key or key.startswith("Fn::")) or key in _NAMES:
+        return  # a real function name of another version is data with a note (_refuse_unavailable)
     close = difflib.get_close_matches(key, list(scope.functions), n=1, cutoff=0.8)
     if close:
         raise StackError(f"unknown function '{key}' (did you mean '{close[0]}'?)", file=scope.path,
@@ -220,7 +222,7 @@ class GetParam(Function):
             raise self.fail(f'Parameter name in "{self.fn_name}" must be string')
         if not self.scope.has_parameter(name):
             raise self.fail(f"The Parameter ({name}) was not provided.")
-        value = self.scope.parameter(name)
+        value = self.scope.parameter(name, in_condition=self.table is self.scope.condition_functions)
         return lift(lambda v, keys: _walk(v, keys, self), value, path) if path else value
 
 
@@ -914,7 +916,7 @@ class Ref(CfnFunction):
         if isinstance(target, str) and target in self.scope.resources:
             return self.scope.resource_ref(target)
         if self.scope.has_parameter(target):
-            return self.scope.parameter(target)
+            return self.scope.parameter(target, in_condition=self.table is self.scope.condition_functions)
         return self.scope.resource_ref(target)
 
 
@@ -1115,6 +1117,7 @@ class CfnIf(CfnFunction, _If):
 
 
 _CFN_CONDITION_ONLY = ("Fn::Equals", "Fn::Not", "Fn::And", "Fn::Or")
+_NAMES = frozenset(c.name for c in REGISTRY)
 
 # CFN-style functions HOT 2013-05-23 kept (HOTemplate20130523.functions): removed in 2014-10-16, Fn::Select in
 # 2015-10-15.

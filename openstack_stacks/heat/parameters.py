@@ -13,15 +13,18 @@ from openstack_stacks.heat.values import has_output
 from openstack_stacks.parameters import cfn, hot
 from openstack_stacks.parameters.core import ParameterError, Schema
 
+NO_PLAIN = object()  # the value is known only once other resources exist (a nested template's input)
+
 
 @dataclass
 class Parameter:
-    """One declared parameter with its resolved value."""
+    """One declared parameter with its resolved value (`plain`: before it was made a Pulumi secret)."""
 
     name: str
     type: str
     value: Any
     secret: bool
+    plain: Any = NO_PLAIN
 
 
 def schema_of(name: str, spec: Any, *, fmt: str, version: str) -> Schema:
@@ -65,5 +68,5 @@ def resolve_parameters(declared: dict[str, Any], given: dict[str, Any], *, fmt: 
         # coerce and check it when it is known, never through str() of the Output.
         value = pulumi.Output.from_input(raw).apply(checked) if has_output(raw) else checked(raw)
         out[name] = Parameter(name, schema.type, pulumi.Output.secret(value) if schema.hidden else value,
-                              schema.hidden)
+                              schema.hidden, NO_PLAIN if has_output(value) else value)
     return out

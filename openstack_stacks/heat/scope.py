@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from components.errors import StackError
 from openstack_stacks.heat.functions import condition_table, resolve_condition, table
-from openstack_stacks.heat.parameters import Parameter
+from openstack_stacks.heat.parameters import NO_PLAIN, Parameter
 from openstack_stacks.heat.template import Template
 from openstack_stacks.heat.values import has_output
 
@@ -69,9 +69,12 @@ class Scope:
         pseudo = PSEUDO_CFN if self.format == "cfn" else PSEUDO_HOT
         return isinstance(name, str) and (name in self.parameters or name in pseudo)
 
-    def parameter(self, name: Any) -> Any:
+    def parameter(self, name: Any, *, in_condition: bool = False) -> Any:
+        """A parameter's value; a hidden one is a Pulumi secret, except inside conditions, which decide what
+        exists (as in Heat) and need the plain value (it never reaches a resource from there)."""
         if isinstance(name, str) and name in self.parameters:
-            return self.parameters[name].value
+            param = self.parameters[name]
+            return param.plain if in_condition and param.plain is not NO_PLAIN else param.value
         if self.has_parameter(name):
             return self.pseudo()[name]
         raise StackError(f"unknown parameter {name!r}", file=self.path, resource=self.where)

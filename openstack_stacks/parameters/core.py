@@ -154,9 +154,9 @@ class Range(Constraint):
     def violation(self, value: Any, ptype: str, shown: str) -> str | None:
         measured = self._measure(value)
         if self.min is not None and measured < self.min:
-            return f"{self._what(measured, shown)} is below the minimum {self.min}"
+            return f"{self._what(measured, shown)} is out of range (min: {self.min}, max: {self.max})"
         if self.max is not None and measured > self.max:
-            return f"{self._what(measured, shown)} is above the maximum {self.max}"
+            return f"{self._what(measured, shown)} is out of range (min: {self.min}, max: {self.max})"
         return None
 
     def _what(self, measured: Any, shown: str) -> str:

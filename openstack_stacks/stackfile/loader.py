@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -273,7 +274,8 @@ def _value(value: Any, spec: Field, where: str) -> Any:
     if kind is object:
         return value
     if kind is int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or (isinstance(value, float) and not math.isfinite(value)) or int(value) != value):
             raise StackError(f"must be an integer, got {value!r}", field=where)
         value = int(value)
     elif kind is bool:

@@ -19,12 +19,16 @@ DELEGATED = {"diff": "openstack_stacks.tools.diff", "adopt": "openstack_stacks.t
              "boot-test": "openstack_stacks.tools.boot_test", "signals": "openstack_stacks.tools.signals"}
 
 
-def parse_parameters(pairs: list[str]) -> dict[str, Any]:
-    """`-p name=value` pairs to a dict (values stay strings; the front-end coerces them)."""
+def parse_parameters(pairs: list[str], *, secret: bool = False) -> dict[str, Any]:
+    """`-p name=value` pairs to a dict (values stay strings; the front-end coerces them). With `secret`
+    (`-s`), a malformed pair is never echoed: it may be the secret itself."""
     out: dict[str, Any] = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name:
+            if secret:
+                raise StackError("a secret parameter must look like name=value (the value given is not shown)",
+                                 field="-s")
             raise StackError(f"parameter {pair!r} must look like name=value", field="-p")
         out[name.strip()] = value
     return out
@@ -57,7 +61,7 @@ def render_main(argv: list[str]) -> int:
     from openstack_stacks.tools.offline import render
 
     plan = render(args.file, parse_parameters(args.parameter), env_files=args.environment, stack=args.stack,
-                  secret_parameters=parse_parameters(args.secret_parameter), allowed_roots=args.allow_root)
+                  secret_parameters=parse_parameters(args.secret_parameter, secret=True), allowed_roots=args.allow_root)
     try:
         written = plan.write(args.out)
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -72,15 +73,17 @@ def test_hot_functions_and_conditions(tmp_path):
     assert out["only_big"] == "kept" and "only_small" not in out
 
 
-def test_function_of_a_later_version_is_refused(tmp_path):
+def test_function_of_a_later_version_is_data_with_a_note(tmp_path):
     path = write(tmp_path, """\
         heat_template_version: 2015-04-30
         resources: {}
         outputs:
           x: {value: {str_split: [",", "a,b"]}}
         """)
-    with pytest.raises(StackError, match="function 'str_split' is not supported in heat_template_version 2015-04-30"):
-        render(path)
+    result = render(path)
+    assert result.outputs["x"] == {"str_split": [",", "a,b"]}  # Heat reads it as data
+    assert any("'str_split' is not a function in heat_template_version 2015-04-30 (it needs 2015-10-15"
+               in n for n in result.notes)
 
 
 def test_str_replace_strict_forms(tmp_path):
@@ -98,8 +101,8 @@ def test_str_replace_strict_forms(tmp_path):
 
 
 @pytest.mark.parametrize("value,message", [
-    ("ab", "length 2 is below the minimum 3"),
-    ("abcdefghij", "length 10 is above the maximum 8"),
+    (r"ab", r"length 2 is out of range \(min: 3, max: 8\)"),
+    ("abcdefghij", r"length 10 is out of range \(min: 3, max: 8\)"),
     ("abc!", "does not match pattern"),
 ])
 def test_string_constraints(tmp_path, value, message):
@@ -131,7 +134,7 @@ def test_number_constraints_and_modulo(tmp_path):
     assert render(path, {"size": "4"}).outputs["size"] == 4
     with pytest.raises(StackError, match="is not a multiple of 2 with an offset of 0"):
         render(path, {"size": "5"})
-    with pytest.raises(StackError, match="12 is above the maximum 10"):
+    with pytest.raises(StackError, match=r"12 is out of range \(min: 2, max: 10\)"):
         render(path, {"size": "12"})
     with pytest.raises(StackError, match=r"is not an allowed value \[\"m1\.small\", \"m1\.large\"\]"):
         render(path, {"size": "4", "flavor": "m1.huge"})
@@ -303,3 +306,71 @@ def test_random_string_rules_and_salt_and_clear_error(tmp_path):
         render(bad)
     assert "bad.yaml" in str(info.value) and "token" in str(info.value)
     assert "unknown character class 'emoji'" in str(info.value)
+
+
+@pytest.mark.parametrize("policy,expected", [("deletion_policy: Retain\n", "Retain"), ("", "Delete")])
+def test_resource_facade_reads_the_parent_resource(tmp_path, policy, expected):
+    """Heat's test_resource_facade / test_resource_facade_missing_deletion_policy, through a nested template."""
+    write(tmp_path, """\
+        heat_template_version: 2013-05-23
+        resources: {}
+        outputs:
+          md: {value: {resource_facade: metadata}}
+          dp: {value: {resource_facade: deletion_policy}}
+          up: {value: {resource_facade: update_policy}}
+        """, "child.yaml")
+    path = write(tmp_path, f"""\
+        heat_template_version: 2013-05-23
+        resources:
+          parent:
+            type: child.yaml
+            metadata: {{foo: bar}}
+            update_policy: {{blarg: wibble}}
+            {policy}
+        outputs:
+          md: {{value: {{get_attr: [parent, md]}}}}
+          dp: {{value: {{get_attr: [parent, dp]}}}}
+          up: {{value: {{get_attr: [parent, up]}}}}
+        """)
+    assert render(path).outputs == {"md": {"foo": "bar"}, "dp": expected, "up": {"blarg": "wibble"}}
+
+
+def test_resource_facade_outside_a_nested_template_is_an_error(tmp_path):
+    path = write(tmp_path, """\
+        heat_template_version: 2013-05-23
+        resources: {}
+        outputs:
+          md: {value: {resource_facade: metadata}}
+        """)
+    with pytest.raises(StackError, match="only a nested template"):
+        render(path)
+
+
+@pytest.mark.parametrize("name,text", [
+    ("h.yaml", """\
+        heat_template_version: 2016-10-14
+        parameters:
+          pw: {type: string, hidden: true, default: s3cret}
+        conditions:
+          has_pw: {not: {equals: [{get_param: pw}, ""]}}
+        resources: {}
+        outputs:
+          x: {value: {if: [has_pw, "yes", "no"]}}
+          y: {value: {get_param: pw}}
+        """),
+    ("c.template", """\
+        AWSTemplateFormatVersion: 2010-09-09
+        Parameters:
+          pw: {Type: String, NoEcho: true, Default: s3cret}
+        Conditions:
+          HasPw: {"Fn::Not": [{"Fn::Equals": [{Ref: pw}, ""]}]}
+        Resources: {}
+        Outputs:
+          x: {Value: {"Fn::If": [HasPw, "yes", "no"]}}
+          y: {Value: {Ref: pw}}
+        """),
+])
+def test_hidden_parameter_in_conditions_decides_and_stays_secret_elsewhere(tmp_path, name, text):
+    plan = render(write(tmp_path, text, name))
+    assert plan.outputs["x"] == "yes"
+    assert "s3cret" not in json.dumps(plan.to_dict())

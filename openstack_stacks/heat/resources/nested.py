@@ -43,10 +43,20 @@ class NestedTemplate(HeatResource):
         self.child = build_template(tpl, given, stack_name=self.scope.stack_name, prefix=self.logical,
                                     environment=self.scope.environment,
                                     opts=pulumi.ResourceOptions(parent=self.component),
-                                    depth=self.scope.depth + 1)
+                                    depth=self.scope.depth + 1, facade=self.facade())
         self.outputs = outputs_of(self.child)
         self.resources.append(self.component)
         self.component.register_outputs({})
+
+    def facade(self) -> dict[str, Any]:
+        """What the nested template's resource_facade reads: this resource's metadata and policies."""
+        from openstack_stacks.heat.functions import resolve
+
+        s, hot = self.scope.template.sections, self.scope.format == "hot"
+        body = self.definition or {}
+        return {"metadata": resolve(body.get(s.metadata) or {}, self.scope),
+                "deletion_policy": body.get(s.deletion_policy) or "Delete",
+                "update_policy": resolve(body.get("update_policy" if hot else "UpdatePolicy") or {}, self.scope)}
 
     def attribute(self, name: str, path: list[Any]) -> Any:
         if name not in self.outputs:

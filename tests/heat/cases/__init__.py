@@ -12,8 +12,7 @@ from typing import Any
 
 NOTHING = object()
 # Function availability (Heat's per-version tables): EVALUATED when the version has the function, NOT_EVALUATED
-# when it does not (Heat then reads the mapping as data; we refuse it naming the version that has it - both
-# leave the function unevaluated, see docs/templates.md).
+# when it does not (Heat then reads the mapping as data, unchanged).
 EVALUATED = object()
 NOT_EVALUATED = object()
 
@@ -21,7 +20,8 @@ V2013, V2014, V2015_04, V2015_10 = "2013-05-23", "2014-10-16", "2015-04-30", "20
 V2016_04, V2016_10, V2017_02, V2017_09 = "2016-04-08", "2016-10-14", "2017-02-24", "2017-09-01"
 V2018_03, V2018_08, V2021 = "2018-03-02", "2018-08-31", "2021-04-16"
 ALL_HOT = (V2013, V2014, V2015_04, V2015_10, V2016_04, V2016_10, V2017_02, V2017_09, V2018_03, V2018_08, V2021)
-CFN = "cfn"
+CFN = "cfn"  # HeatTemplateFormatVersion 2012-12-12
+CFN_AWS = "cfn-aws"  # AWSTemplateFormatVersion 2010-09-09 (Conditions, Fn::If)
 
 
 @dataclass
@@ -53,6 +53,7 @@ class ParamCase:
     expect: Any = NOTHING
     error: str | None = None
     xfail: str | None = None
+    attr: str | None = None  # compare this attribute of the schema (hidden, description) instead of the value
 
 
 @dataclass

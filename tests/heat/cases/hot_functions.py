@@ -402,6 +402,8 @@ CASES = [
          parameters={"p": {"type": "string", "default": "v"}}),
     Case("hot_2013_fn_select", V2013, {"Fn::Select": ["1", ["a", "b"]]}, "b"),
     Case("hot_2015_10_fn_select_removed", V2015_10, {"Fn::Select": ["1", ["a", "b"]]}, error="Fn::Select"),
+    Case("repeat_non_string_value", V2015_04, {"repeat": {"template": "port %p%", "for_each": {"%p%": [80, 443]}}},
+         error="", xfail="repeat substitutes numbers as text (Heat's str.replace fails with a TypeError)"),
     Case("hot_2013_member_list_to_map", V2013,
          {"Fn::MemberListToMap": ["Name", "Value", [".member.0.Name=key", ".member.0.Value=door"]]},
          {"key": "door"}),
@@ -458,3 +460,22 @@ def _version_cases() -> list[Case]:
 
 
 CASES += _version_cases()
+
+# StackParametersTest (test_hot.py): get_param and Ref on a 2013-05-23 stack's parameters
+PROPS = {"foo": {"type": "string", "default": ""}, "blarg": {"type": "string", "default": ""},
+         "list": {"type": "comma_delimited_list", "default": ""}, "flat_dict": {"type": "json", "default": {}},
+         "nested_dict": {"type": "json", "default": {}}, "none": {"type": "string", "default": "default"}}
+NESTED = {"list": [1, 2, 3], "string": "abc", "dict": {"a": 1, "b": 2, "c": 3}}
+CASES += [Case(f"StackParametersTest[{name}]", V2013, {"properties": {"prop1": snippet}}, {"properties": {"prop1": e}},
+               parameters=PROPS, given=given) for name, given, snippet, e in (
+    ("Ref_string", {"foo": "bar", "blarg": "wibble"}, {"Ref": "foo"}, "bar"),
+    ("get_param_string", {"foo": "bar", "blarg": "wibble"}, {"get_param": "blarg"}, "wibble"),
+    ("get_list_attr", {"list": "foo,bar"}, {"get_param": ["list", 1]}, "bar"),
+    ("get_list_attr_string_index", {"list": "foo,bar"}, {"get_param": ["list", "1"]}, "bar"),
+    ("get_flat_dict_attr", {"flat_dict": {"key1": "val1", "key2": "val2", "key3": "val3"}},
+     {"get_param": ["flat_dict", "key2"]}, "val2"),
+    ("get_nested_attr_list", {"nested_dict": NESTED}, {"get_param": ["nested_dict", "list", 0]}, 1),
+    ("get_nested_attr_dict", {"nested_dict": NESTED}, {"get_param": ["nested_dict", "dict", "a"]}, 1),
+    ("get_attr_none", {"none": None}, {"get_param": ["none", "who_cares"]}, ""),
+    ("pseudo_stack_name", {}, {"get_param": "OS::stack_name"}, "test_stack"),
+)]
