@@ -321,3 +321,22 @@ def test_names_with_markup_quotes_and_backslashes_are_drawn_as_text(plans) -> No
                             text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert odd in svg_texts(result.stdout)
+
+
+def test_a_server_on_networks_by_name_or_id_without_ports() -> None:
+    need("dot")
+    from openstack_stacks.tools.offline import run_program
+
+    def program() -> None:
+        import pulumi_openstack as openstack
+
+        openstack.compute.Instance("bare", name="bare", flavor_name="m1.tiny", image_name="cirros",
+                                   security_groups=["default"],
+                                   networks=[{"name": "lab-net"}, {"uuid": "0b5c3e9e-8f4e-4f7e-9a59-1d6f0c7b2a11"}])
+
+    nodes, edges = drawn(topology_svg(run_program(program, source="inline").to_dict()))
+    ids = {texts[0]: node for node, texts in nodes.items()}
+    server = nodes[ids["bare"]]
+    assert "lab-net: dhcp" in server and "sg: default" in server and "m1.tiny · cirros" in server
+    assert "existing network (outside the stack)" in nodes[ids["network lab-net"]]
+    assert {(ids["network lab-net"], ids["bare"]), (ids["network ID 0b5c3e9e…"], ids["bare"])} <= edges

@@ -174,9 +174,11 @@ class _Builder:
             urns.add(parent["urn"])
         return urns
 
-    def network(self, ref: Any, external: bool = False) -> str:
-        """The key of the network an ID or name refers to, adding a network outside the stack when needed."""
+    def network(self, ref: Any, external: bool = False, name: str = "") -> str:
+        """The key of the network an ID refers to, adding a network outside the stack (`name` when known)."""
         ref = _text(ref)
+        if name:
+            self.known_names.setdefault(ref, name)
         record = self.by_id.get(ref)
         if record is not None and record["type"] == NETWORK:
             return ref
@@ -281,9 +283,11 @@ class _Builder:
                 if net.get("port") and _text(net["port"]) in ports:
                     server.ports.append(ports[_text(net["port"])])
                 elif net.get("uuid") or net.get("name"):
-                    ref = net.get("uuid") or stable_id("network", _text(net.get("name")))
+                    by_name = _text(net.get("name")) if not net.get("uuid") else ""
+                    ref = net.get("uuid") or stable_id("network", by_name)
                     fixed = _text(net.get("fixedIpV4"))
-                    server.ports.append(PortView(f"{r['id']}:{len(server.ports)}", "nic", self.network(ref),
+                    server.ports.append(PortView(f"{r['id']}:{len(server.ports)}", "nic",
+                                                 self.network(ref, name=by_name),
                                                  [fixed or "dhcp"], list(map(_text, inputs.get("securityGroups")
                                                                                  or [])), []))
             servers[r["id"]] = server
