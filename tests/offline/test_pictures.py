@@ -157,7 +157,9 @@ def test_render_command_writes_both_pictures(tmp_path, capsys) -> None:
     need("dot")
     assert cli.main(["render", "stacks/web.yaml", "--out", str(tmp_path)]) == 0
     assert "topology.svg" not in capsys.readouterr().out  # no note: both were written
-    assert "web-0 … web-1" in svg_texts((tmp_path / "topology.svg").read_text())
+    texts = svg_texts((tmp_path / "topology.svg").read_text())
+    assert "web-0 … web-1" in texts and "2 servers (web-N)" in texts
+    assert "server group web (anti-affinity)" in texts and "2 × 10 GB" in texts
     plan = json.loads((tmp_path / "plan.json").read_text())
     assert (tmp_path / "graph.dot").read_text() == dependency_graph(plan).source
 
