@@ -94,13 +94,15 @@ def node_texts(svg: str) -> list[list[str]]:
 
 
 def named(name: str, texts: list[str]) -> bool:
-    """The name is drawn, on its own or inside a counted group `BASE-i … BASE-j` whose range holds it."""
-    if any(name in t for t in texts):
+    """The server is drawn, its name a node's header or inside a counted group `BASE-i … BASE-j` whose range
+    holds it."""
+    if name in texts:
         return True
-    match = re.fullmatch(r"(.+)-(\d+)", name)
+    match = re.fullmatch(r"(.+?)-(\d+)(-\D.*)?", name)
     for text in texts:
-        group = re.fullmatch(r"(.+)-(\d+) … (.+)-(\d+)", text)
-        if match and group and group[1] == group[3] == match[1] and int(group[2]) <= int(match[2]) <= int(group[4]):
+        group = re.fullmatch(r"(.+?)-(\d+)(-\D.*)? … (.+?)-(\d+)(-\D.*)?", text)
+        if match and group and group[1] == group[4] == match[1] and group[3] == group[6] == match[3] \
+                and int(group[2]) <= int(match[2]) <= int(group[5]):
             return True
     return False
 
@@ -145,8 +147,10 @@ def test_topology_svg_names_every_server_and_network_and_rasterises(plans, name,
     servers = [r["inputs"]["name"] for r in doc["resources"] if r["type"] == INSTANCE]
     networks = [r["inputs"]["name"] for r in doc["resources"] if r["type"] == NETWORK]
     assert servers or networks or name.endswith("Neutron_floating.template")
-    for item in servers + networks:
-        assert named(item, texts), (item, texts)
+    for server in servers:
+        assert named(server, texts), (server, texts)
+    for network in networks:
+        assert f"network {network}" in texts, (network, texts)
     path = tmp_path / "topology.svg"
     path.write_text(svg)
     png = subprocess.run([rsvg, "--format=png", str(path)], capture_output=True, check=True).stdout
@@ -342,3 +346,10 @@ def test_a_server_on_networks_by_name_or_id_without_ports() -> None:
     assert "lab-net: dhcp" in server and "sg: default" in server and "m1.tiny · cirros" in server
     assert "existing network (outside the stack)" in nodes[ids["network lab-net"]]
     assert {(ids["network lab-net"], ids["bare"]), (ids["network ID 0b5c3e9e…"], ids["bare"])} <= edges
+
+
+def test_resource_group_members_of_a_nested_template_are_one_group(plans) -> None:
+    need("dot")
+    nodes = node_texts(topology_svg(plans["tests/corpus/kolla-devenv/demos/heat/steak-rg.yaml"]))
+    group = [n for n in nodes if n and n[0] == "steak-0-steak_node … steak-2-steak_node"]
+    assert len(group) == 1 and "3 servers (steak-N-steak_node)" in group[0], nodes

@@ -31,7 +31,8 @@ SERVER_GROUP = "openstack:compute/serverGroup:ServerGroup"
 # Names an external network is commonly given; tried (with floating IP pools) to name networks outside the stack.
 COMMON_NETWORK_NAMES = ("public", "private", "external", "ext-net", "provider", "shared")
 STRENGTH = ["same", "update", "create", "replace", "delete"]  # how a group of changes is coloured
-MEMBER = re.compile(r"^(?P<base>.+)-(?P<index>0|[1-9][0-9]*)$")
+# BASE-N or, for a nested template's resource in a ResourceGroup member, BASE-N-RESOURCE
+MEMBER = re.compile(r"^(?P<base>.+?)-(?P<index>0|[1-9][0-9]*)(?P<rest>-[^0-9].*)?$")
 
 
 @dataclass
@@ -320,7 +321,8 @@ def strongest(urns: set[str], marks: dict[str, str] | None) -> str:
 
 
 def group_counted(servers: list[ServerView], marks: dict[str, str] | None = None) -> list[ServerView]:
-    """Servers named BASE-0 .. BASE-N (a stack file's `count`, a Heat ResourceGroup or AutoScalingGroup) with
+    """Servers named BASE-0 .. BASE-N (a stack file's `count`, a Heat ResourceGroup or AutoScalingGroup; also
+    BASE-i-RESOURCE, a nested template's server in each ResourceGroup member) with
     the same flavor, image, networks and volumes (and, in a diff, the same change) become one group, drawn
     once with its count."""
     series: dict[tuple[Any, ...], list[tuple[int, ServerView]]] = {}
@@ -329,15 +331,16 @@ def group_counted(servers: list[ServerView], marks: dict[str, str] | None = None
         if match:
             change = strongest(server.urns | {u for p in server.ports for u in p.urns}
                                | {u for v in server.volumes for u in v.urns | v.attach}, marks)
-            series.setdefault((match["base"], _shape(server), change), []).append((int(match["index"]), server))
+            pattern = f"{match['base']}-N{match['rest'] or ''}"
+            series.setdefault((pattern, _shape(server), change), []).append((int(match["index"]), server))
     grouped: dict[str, ServerView] = {}  # first member key -> group
     absorbed: set[str] = set()
-    for (base, _, _), members in series.items():
+    for (pattern, _, _), members in series.items():
         if len(members) < 2:
             continue
         members.sort(key=lambda m: m[0])
         first = members[0][1]
-        group = ServerView(key=f"group:{first.key}", name=base, flavor=first.flavor, image=first.image,
+        group = ServerView(key=f"group:{first.key}", name=pattern, flavor=first.flavor, image=first.image,
                            role=first.role, server_group=first.server_group, boot_volume=first.boot_volume,
                            members=[s.name for _, s in members])
         for index, port in enumerate(first.ports):
@@ -348,7 +351,7 @@ def group_counted(servers: list[ServerView], marks: dict[str, str] | None = None
                                         port.security_groups, fips if len(fips) <= 2 else [f"{len(fips)} floating IPs"],
                                         urns={u for _, s in members for u in s.ports[index].urns}))
         for index, volume in enumerate(first.volumes):
-            name = f"{base}-N{volume.name[len(first.name):]}" if volume.name.startswith(first.name) else volume.name
+            name = f"{pattern}{volume.name[len(first.name):]}" if volume.name.startswith(first.name) else volume.name
             group.volumes.append(VolumeView(f"{group.key}:v{index}", name, volume.size,
                                             {u for _, s in members for u in s.volumes[index].urns},
                                             {u for _, s in members for u in s.volumes[index].attach}))

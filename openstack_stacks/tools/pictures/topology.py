@@ -170,7 +170,7 @@ class _Drawing:
     def server_node(self, graph: graphviz.Digraph, server: ServerView) -> None:
         if server.members:
             header = f"{server.members[0]} … {server.members[-1]}"
-            rows = [f"{server.count} servers ({server.name}-N)"]
+            rows = [f"{server.count} servers ({server.name})"]
         else:
             header, rows = server.name, []
         rows.append(f"{server.flavor} · {server.image}" if server.image else server.flavor)
