@@ -345,10 +345,10 @@ def group_counted(servers: list[ServerView], marks: dict[str, str] | None = None
                            members=[s.name for _, s in members])
         for index, port in enumerate(first.ports):
             ips = sorted({ip for _, s in members for ip in s.ports[index].ips}, key=_address_order)
-            fips = sorted({f for _, s in members for f in s.ports[index].floating_ips})
+            fips = sorted({f for _, s in members for f in s.ports[index].floating_ips}, key=_address_order)
             group.ports.append(PortView(f"{group.key}:{index}", port.name, port.network,
                                         ips if len(ips) <= 2 else [f"{ips[0]} … {ips[-1]}"],
-                                        port.security_groups, fips if len(fips) <= 2 else [f"{len(fips)} floating IPs"],
+                                        port.security_groups, fips if len(fips) <= 2 else [f"{fips[0]} … {fips[-1]}"],
                                         urns={u for _, s in members for u in s.ports[index].urns}))
         for index, volume in enumerate(first.volumes):
             name = f"{pattern}{volume.name[len(first.name):]}" if volume.name.startswith(first.name) else volume.name
