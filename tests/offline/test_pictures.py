@@ -94,13 +94,15 @@ def node_texts(svg: str) -> list[list[str]]:
 
 
 def named(name: str, texts: list[str]) -> bool:
-    """The name is drawn, on its own or inside a counted group `BASE-i … BASE-j` whose range holds it."""
-    if any(name in t for t in texts):
+    """The server is drawn, its name a node's header or inside a counted group `BASE-i … BASE-j` whose range
+    holds it."""
+    if name in texts:
         return True
-    match = re.fullmatch(r"(.+)-(\d+)", name)
+    match = re.fullmatch(r"(.+?)-(\d+)(-\D.*)?", name)
     for text in texts:
-        group = re.fullmatch(r"(.+)-(\d+) … (.+)-(\d+)", text)
-        if match and group and group[1] == group[3] == match[1] and int(group[2]) <= int(match[2]) <= int(group[4]):
+        group = re.fullmatch(r"(.+?)-(\d+)(-\D.*)? … (.+?)-(\d+)(-\D.*)?", text)
+        if match and group and group[1] == group[4] == match[1] and group[3] == group[6] == match[3] \
+                and int(group[2]) <= int(match[2]) <= int(group[5]):
             return True
     return False
 
@@ -145,8 +147,10 @@ def test_topology_svg_names_every_server_and_network_and_rasterises(plans, name,
     servers = [r["inputs"]["name"] for r in doc["resources"] if r["type"] == INSTANCE]
     networks = [r["inputs"]["name"] for r in doc["resources"] if r["type"] == NETWORK]
     assert servers or networks or name.endswith("Neutron_floating.template")
-    for item in servers + networks:
-        assert named(item, texts), (item, texts)
+    for server in servers:
+        assert named(server, texts), (server, texts)
+    for network in networks:
+        assert f"network {network}" in texts, (network, texts)
     path = tmp_path / "topology.svg"
     path.write_text(svg)
     png = subprocess.run([rsvg, "--format=png", str(path)], capture_output=True, check=True).stdout
@@ -157,7 +161,9 @@ def test_render_command_writes_both_pictures(tmp_path, capsys) -> None:
     need("dot")
     assert cli.main(["render", "stacks/web.yaml", "--out", str(tmp_path)]) == 0
     assert "topology.svg" not in capsys.readouterr().out  # no note: both were written
-    assert "web-0 … web-1" in svg_texts((tmp_path / "topology.svg").read_text())
+    texts = svg_texts((tmp_path / "topology.svg").read_text())
+    assert "web-0 … web-1" in texts and "2 servers (web-N)" in texts
+    assert "server group web (anti-affinity)" in texts and "2 × 10 GB" in texts
     plan = json.loads((tmp_path / "plan.json").read_text())
     assert (tmp_path / "graph.dot").read_text() == dependency_graph(plan).source
 
@@ -321,3 +327,29 @@ def test_names_with_markup_quotes_and_backslashes_are_drawn_as_text(plans) -> No
                             text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert odd in svg_texts(result.stdout)
+
+
+def test_a_server_on_networks_by_name_or_id_without_ports() -> None:
+    need("dot")
+    from openstack_stacks.tools.offline import run_program
+
+    def program() -> None:
+        import pulumi_openstack as openstack
+
+        openstack.compute.Instance("bare", name="bare", flavor_name="m1.tiny", image_name="cirros",
+                                   security_groups=["default"],
+                                   networks=[{"name": "lab-net"}, {"uuid": "0b5c3e9e-8f4e-4f7e-9a59-1d6f0c7b2a11"}])
+
+    nodes, edges = drawn(topology_svg(run_program(program, source="inline").to_dict()))
+    ids = {texts[0]: node for node, texts in nodes.items()}
+    server = nodes[ids["bare"]]
+    assert "lab-net: dhcp" in server and "sg: default" in server and "m1.tiny · cirros" in server
+    assert "existing network (outside the stack)" in nodes[ids["network lab-net"]]
+    assert {(ids["network lab-net"], ids["bare"]), (ids["network ID 0b5c3e9e…"], ids["bare"])} <= edges
+
+
+def test_resource_group_members_of_a_nested_template_are_one_group(plans) -> None:
+    need("dot")
+    nodes = node_texts(topology_svg(plans["tests/corpus/kolla-devenv/demos/heat/steak-rg.yaml"]))
+    group = [n for n in nodes if n and n[0] == "steak-0-steak_node … steak-2-steak_node"]
+    assert len(group) == 1 and "3 servers (steak-N-steak_node)" in group[0], nodes

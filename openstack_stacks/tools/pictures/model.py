@@ -31,7 +31,8 @@ SERVER_GROUP = "openstack:compute/serverGroup:ServerGroup"
 # Names an external network is commonly given; tried (with floating IP pools) to name networks outside the stack.
 COMMON_NETWORK_NAMES = ("public", "private", "external", "ext-net", "provider", "shared")
 STRENGTH = ["same", "update", "create", "replace", "delete"]  # how a group of changes is coloured
-MEMBER = re.compile(r"^(?P<base>.+)-(?P<index>0|[1-9][0-9]*)$")
+# BASE-N or, for a nested template's resource in a ResourceGroup member, BASE-N-RESOURCE
+MEMBER = re.compile(r"^(?P<base>.+?)-(?P<index>0|[1-9][0-9]*)(?P<rest>-[^0-9].*)?$")
 
 
 @dataclass
@@ -174,9 +175,11 @@ class _Builder:
             urns.add(parent["urn"])
         return urns
 
-    def network(self, ref: Any, external: bool = False) -> str:
-        """The key of the network an ID or name refers to, adding a network outside the stack when needed."""
+    def network(self, ref: Any, external: bool = False, name: str = "") -> str:
+        """The key of the network an ID refers to, adding a network outside the stack (`name` when known)."""
         ref = _text(ref)
+        if name:
+            self.known_names.setdefault(ref, name)
         record = self.by_id.get(ref)
         if record is not None and record["type"] == NETWORK:
             return ref
@@ -281,9 +284,11 @@ class _Builder:
                 if net.get("port") and _text(net["port"]) in ports:
                     server.ports.append(ports[_text(net["port"])])
                 elif net.get("uuid") or net.get("name"):
-                    ref = net.get("uuid") or stable_id("network", _text(net.get("name")))
+                    by_name = _text(net.get("name")) if not net.get("uuid") else ""
+                    ref = net.get("uuid") or stable_id("network", by_name)
                     fixed = _text(net.get("fixedIpV4"))
-                    server.ports.append(PortView(f"{r['id']}:{len(server.ports)}", "nic", self.network(ref),
+                    server.ports.append(PortView(f"{r['id']}:{len(server.ports)}", "nic",
+                                                 self.network(ref, name=by_name),
                                                  [fixed or "dhcp"], list(map(_text, inputs.get("securityGroups")
                                                                                  or [])), []))
             servers[r["id"]] = server
@@ -316,7 +321,8 @@ def strongest(urns: set[str], marks: dict[str, str] | None) -> str:
 
 
 def group_counted(servers: list[ServerView], marks: dict[str, str] | None = None) -> list[ServerView]:
-    """Servers named BASE-0 .. BASE-N (a stack file's `count`, a Heat ResourceGroup or AutoScalingGroup) with
+    """Servers named BASE-0 .. BASE-N (a stack file's `count`, a Heat ResourceGroup or AutoScalingGroup; also
+    BASE-i-RESOURCE, a nested template's server in each ResourceGroup member) with
     the same flavor, image, networks and volumes (and, in a diff, the same change) become one group, drawn
     once with its count."""
     series: dict[tuple[Any, ...], list[tuple[int, ServerView]]] = {}
@@ -325,26 +331,27 @@ def group_counted(servers: list[ServerView], marks: dict[str, str] | None = None
         if match:
             change = strongest(server.urns | {u for p in server.ports for u in p.urns}
                                | {u for v in server.volumes for u in v.urns | v.attach}, marks)
-            series.setdefault((match["base"], _shape(server), change), []).append((int(match["index"]), server))
+            pattern = f"{match['base']}-N{match['rest'] or ''}"
+            series.setdefault((pattern, _shape(server), change), []).append((int(match["index"]), server))
     grouped: dict[str, ServerView] = {}  # first member key -> group
     absorbed: set[str] = set()
-    for (base, _, _), members in series.items():
+    for (pattern, _, _), members in series.items():
         if len(members) < 2:
             continue
         members.sort(key=lambda m: m[0])
         first = members[0][1]
-        group = ServerView(key=f"group:{first.key}", name=base, flavor=first.flavor, image=first.image,
+        group = ServerView(key=f"group:{first.key}", name=pattern, flavor=first.flavor, image=first.image,
                            role=first.role, server_group=first.server_group, boot_volume=first.boot_volume,
                            members=[s.name for _, s in members])
         for index, port in enumerate(first.ports):
             ips = sorted({ip for _, s in members for ip in s.ports[index].ips}, key=_address_order)
-            fips = sorted({f for _, s in members for f in s.ports[index].floating_ips})
+            fips = sorted({f for _, s in members for f in s.ports[index].floating_ips}, key=_address_order)
             group.ports.append(PortView(f"{group.key}:{index}", port.name, port.network,
                                         ips if len(ips) <= 2 else [f"{ips[0]} … {ips[-1]}"],
-                                        port.security_groups, fips if len(fips) <= 2 else [f"{len(fips)} floating IPs"],
+                                        port.security_groups, fips if len(fips) <= 2 else [f"{fips[0]} … {fips[-1]}"],
                                         urns={u for _, s in members for u in s.ports[index].urns}))
         for index, volume in enumerate(first.volumes):
-            name = f"{base}-N{volume.name[len(first.name):]}" if volume.name.startswith(first.name) else volume.name
+            name = f"{pattern}{volume.name[len(first.name):]}" if volume.name.startswith(first.name) else volume.name
             group.volumes.append(VolumeView(f"{group.key}:v{index}", name, volume.size,
                                             {u for _, s in members for u in s.volumes[index].urns},
                                             {u for _, s in members for u in s.volumes[index].attach}))

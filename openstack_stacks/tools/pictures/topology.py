@@ -77,7 +77,8 @@ def _port_lines(port: PortView, network: str) -> list[str]:
     """A NIC as the server's row shows it: network and fixed IPs, floating IPs, VIPs it may carry, groups."""
     lines = [f"{network}: " + (", ".join(port.ips) if port.ips else "no fixed IP")]
     if port.floating_ips:
-        lines.append("floating IP " + ", ".join(port.floating_ips))
+        several = len(port.floating_ips) > 1 or "…" in port.floating_ips[0]
+        lines.append(("floating IPs " if several else "floating IP ") + ", ".join(port.floating_ips))
     if port.allowed_ips:
         lines.append("may carry " + ", ".join(port.allowed_ips))
     if port.security_groups:
@@ -170,7 +171,7 @@ class _Drawing:
     def server_node(self, graph: graphviz.Digraph, server: ServerView) -> None:
         if server.members:
             header = f"{server.members[0]} … {server.members[-1]}"
-            rows = [f"{server.count} servers ({server.name}-N)"]
+            rows = [f"{server.count} servers ({server.name})"]
         else:
             header, rows = server.name, []
         rows.append(f"{server.flavor} · {server.image}" if server.image else server.flavor)
