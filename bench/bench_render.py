@@ -7,7 +7,7 @@ interface, and a security group with two rules: 8 + 6N leaf resources.
 The floor registers the same 8 + 6N leaf resources directly with pulumi-openstack (no component), with
 the same inputs and the same user data bytes (checked before timing: every leaf's type, name, inputs and
 protect/deleteBeforeReplace options are compared), under the same mocks (the offline cloud, the recording
-monitor and the inline executor without which the SDK's mocks slow to about 50 ms per resource); that
+monitor and the inline executor without which the SDK's mocks re-enter the event loop); that
 is the bare SDK's price for these registrations. Each measurement runs in a fresh process; CPU is the
 process CPU time of the render call (imports done before in both), memory the process's peak RSS.
 
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -148,17 +149,36 @@ def run(mode: str, count: int, workdir: str) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def ratios(sizes: list[int], repeat: int, workdir: str) -> None:
+def ratios(sizes: list[int], repeat: int, workdir: str) -> list[dict]:
     print(f"{'servers':>8} {'leaves':>7} {'render cpu s':>13} {'floor cpu s':>12} {'cpu x':>6} "
           f"{'render MB':>10} {'floor MB':>9} {'mem x':>6}", flush=True)
+    rows = []
     for count in sizes:
         n = repeat if count <= 1000 else 1
         runs = {mode: [run(mode, count, workdir) for _ in range(n)] for mode in ("components", "floor")}
         cpu = {m: statistics.median(r["cpu"] for r in rs) for m, rs in runs.items()}
         mem = {m: max(r["peak_rss_mb"] for r in rs) for m, rs in runs.items()}
-        print(f"{count:>8} {runs['components'][0]['resources']:>7} {cpu['components']:>13.2f} "
-              f"{cpu['floor']:>12.2f} {cpu['components'] / cpu['floor']:>6.2f} {mem['components']:>10.0f} "
-              f"{mem['floor']:>9.0f} {mem['components'] / mem['floor']:>6.2f}", flush=True)
+        row = {"servers": count, "leaves": runs["components"][0]["resources"],
+               "render_cpu_s": round(cpu["components"], 2), "floor_cpu_s": round(cpu["floor"], 2),
+               "cpu_ratio": round(cpu["components"] / cpu["floor"], 2), "render_mb": round(mem["components"]),
+               "floor_mb": round(mem["floor"]), "memory_ratio": round(mem["components"] / mem["floor"], 2)}
+        rows.append(row)
+        print(f"{count:>8} {row['leaves']:>7} {row['render_cpu_s']:>13.2f} {row['floor_cpu_s']:>12.2f} "
+              f"{row['cpu_ratio']:>6.2f} {row['render_mb']:>10} {row['floor_mb']:>9} {row['memory_ratio']:>6.2f}",
+              flush=True)
+    return rows
+
+
+def scale(sizes: list[int], workdir: str) -> list[dict]:
+    """The components' render alone at large sizes: CPU and peak RSS per server (linear growth)."""
+    rows = []
+    for count in sizes:
+        r = run("components", count, workdir)
+        rows.append({"servers": count, "leaves": r["resources"], "render_cpu_s": round(r["cpu"], 1),
+                     "render_mb": round(r["peak_rss_mb"]), "cpu_ms_per_server": round(r["cpu"] / count * 1000, 1)})
+        print(f"scale {count} servers: {r['cpu']:.1f} s CPU ({r['cpu'] / count * 1000:.1f} ms per server), "
+              f"{r['peak_rss_mb']:.0f} MB peak", flush=True)
+    return rows
 
 
 def _timed(argv: list[str]) -> float:
@@ -167,7 +187,7 @@ def _timed(argv: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def diff_cost(count: int, workdir: str) -> None:
+def diff_cost(count: int, workdir: str) -> dict:
     """Plan-to-plan diff (two plan.json files), stack-to-stack diff (two renders) and one render, as commands."""
     old, new = stack_file(count, Path(workdir)), stack_file(count, Path(workdir), flavor="m1.medium")
     render_s = statistics.median(_timed(["render", str(old), "--out", f"{workdir}/old"]) for _ in range(2))
@@ -176,13 +196,20 @@ def diff_cost(count: int, workdir: str) -> None:
     stack_s = statistics.median(_timed(["diff", str(old), str(new)]) for _ in range(2))
     print(f"diff at {count} servers: plan-to-plan {plan_s:.2f} s; stack-to-stack {stack_s:.2f} s = "
           f"{stack_s / render_s:.2f}x one render ({render_s:.2f} s, command wall time)", flush=True)
+    return {"servers": count, "plan_to_plan_s": round(plan_s, 2), "stack_to_stack_s": round(stack_s, 2),
+            "render_s": round(render_s, 2), "stack_to_stack_ratio": round(stack_s / render_s, 2)}
 
 
-def critical_paths() -> None:
-    from openstack_stacks.tools.graph import critical_path_report
+def critical_paths() -> list[dict]:
+    from openstack_stacks.tools.graph import critical_path_numbers
 
-    for source, line in critical_path_report(EXAMPLES):
-        print(f"critical path {source}: {line}", flush=True)
+    rows = []
+    for source, built, minimal, chain in critical_path_numbers(EXAMPLES):
+        rows.append({"stack": source, "built_s": round(built), "minimal_s": round(minimal),
+                     "ratio": round(built / minimal, 2), "chain": chain})
+        print(f"critical path {source}: {built:.0f} s as built, {minimal:.0f} s minimal "
+              f"({built / minimal:.2f}x); chain: {' > '.join(chain)}", flush=True)
+    return rows
 
 
 def user_data_per_server(samples: int = 2000) -> float:
@@ -199,13 +226,38 @@ def user_data_per_server(samples: int = 2000) -> float:
     return statistics.median(batches) * 1000
 
 
+def readme_figures(results: dict[str, Any]) -> str:
+    """The README's benchmark figures, from the recorded results (tests/test_readme.py checks they match)."""
+    lines = ["| servers | leaf resources | render CPU | floor CPU | CPU ratio | render peak RSS | floor peak RSS "
+             "| memory ratio |", "|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results["ratios"]:
+        lines.append(f"| {r['servers']} | {r['leaves']} | {r['render_cpu_s']:.2f} s | {r['floor_cpu_s']:.2f} s | "
+                     f"{r['cpu_ratio']:.2f} | {r['render_mb']} MB | {r['floor_mb']} MB | {r['memory_ratio']:.2f} |")
+    d = results.get("diff")
+    if d:
+        lines += ["", f"Diff at {d['servers']} servers (command wall time): plan-to-plan {d['plan_to_plan_s']:.2f} s; "
+                      f"stack-to-stack {d['stack_to_stack_s']:.2f} s, {d['stack_to_stack_ratio']:.2f}x one render "
+                      f"({d['render_s']:.2f} s)."]
+    if results.get("scale"):
+        parts = [f"{r['servers']} servers {r['render_cpu_s']:.1f} s CPU ({r['cpu_ms_per_server']:.1f} ms per "
+                 f"server), {r['render_mb']} MB" for r in results["scale"]]
+        lines += ["", "Scale (the render alone): " + "; ".join(parts) + "."]
+    if results.get("critical_paths"):
+        lines += ["", "| stack | critical path as built | minimal graph | ratio |", "|---|---:|---:|---:|"]
+        lines += [f"| `{r['stack']}` | {r['built_s']} s | {r['minimal_s']} s | {r['ratio']:.2f} |"
+                  for r in results["critical_paths"]]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000, 3000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per size up to 1000 servers (1 above)")
+    parser.add_argument("--scale", type=int, nargs="*", default=[], help="render alone at these sizes")
     parser.add_argument("--diff-at", type=int, default=1000)
     parser.add_argument("--no-diff", action="store_true")
     parser.add_argument("--no-paths", action="store_true")
+    parser.add_argument("--record", help="write the figures as JSON (bench/results.json, quoted by README)")
     parser.add_argument("--child", nargs=3)
     args = parser.parse_args()
     if args.child:
@@ -213,13 +265,22 @@ def main() -> None:
         print(json.dumps(measure_child(mode, int(count), workdir)))
         return
     check_floor_is_fair()
+    results: dict[str, Any] = {"machine": f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f} at start"}
     with tempfile.TemporaryDirectory() as workdir:
-        ratios(args.sizes, args.repeat, workdir)
+        results["ratios"] = ratios(args.sizes, args.repeat, workdir) if args.sizes else []
+        if args.scale:
+            results["scale"] = scale(args.scale, workdir)
         if not args.no_diff:
-            diff_cost(args.diff_at, workdir)
+            results["diff"] = diff_cost(args.diff_at, workdir)
     if not args.no_paths:
-        critical_paths()
-    print(f"user data: {user_data_per_server():.3f} ms per server (HEAT_CFNTOOLS, build_user_data)")
+        results["critical_paths"] = critical_paths()
+    results["user_data_ms_per_server"] = round(user_data_per_server(), 3)
+    print(f"user data: {results['user_data_ms_per_server']:.3f} ms per server (HEAT_CFNTOOLS, build_user_data)")
+    if args.record:
+        previous = json.loads(Path(args.record).read_text()) if Path(args.record).exists() else {}
+        previous.update(results)
+        Path(args.record).write_text(json.dumps(previous, indent=2) + "\n")
+        print(readme_figures(previous))
 
 
 if __name__ == "__main__":

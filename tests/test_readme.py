@@ -30,3 +30,38 @@ def test_stack_file_fields_in_the_reference_exist() -> None:
         assert f"\n{section}:" in reference, section
         for field in table:
             assert re.search(rf"\b{field}\b", reference), (section, field)
+
+
+def _block_after(marker: str) -> list[str]:
+    """The lines of the fenced block that starts with `marker` (its first line)."""
+    start = README.index("```\n" + marker) + 4
+    return README[start:README.index("```", start)].rstrip("\n").splitlines()
+
+
+def _run_cli(argv: list[str], capsys) -> list[str]:
+    from openstack_stacks.tools.cli import main
+
+    main(argv)
+    return capsys.readouterr().out.rstrip("\n").splitlines()
+
+
+def test_render_sample_output_is_what_render_prints(tmp_path, capsys, monkeypatch) -> None:
+    sample = _block_after("$ python -m components render stacks/web.yaml --out out/")
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    printed = _run_cli(["render", "stacks/web.yaml", "--out", str(tmp_path / "out")], capsys)
+    assert sample[1:] == [line.replace(str(tmp_path / "out"), "out") for line in printed]
+
+
+def test_diff_sample_lines_and_counts_are_what_diff_prints(capsys, monkeypatch) -> None:
+    command = README.split("## Offline diff and adopting a Heat stack", 1)[1].split("```sh\n", 1)[1].split("\n")[0]
+    argv = command.split()[3:]  # after `python -m components`
+    sample = _block_after("        ~  openstack:compute/instance:Instance")
+    monkeypatch.chdir(Path(__file__).resolve().parent.parent)
+    printed = _run_cli(argv, capsys)
+    position = 0
+    for line in sample:  # every sample line, in order; `...` stands for lines left out
+        if line.strip() == "...":
+            continue
+        position = printed.index(line, position) + 1
+    summary = sample[sample.index("Resources:"):]
+    assert summary == printed[printed.index("Resources:"):]

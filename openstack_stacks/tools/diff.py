@@ -72,6 +72,48 @@ def check_plan(doc: dict[str, Any], path: str) -> None:
             raise fail("each user data record must be a mapping", f"userData.{name}")
 
 
+def _is_plan(path: str | Path) -> bool:
+    path = Path(path)
+    return (path.is_dir() and (path / "plan.json").is_file()) or path.suffix == ".json"
+
+
+def _load_in_child(conn: Any, path: str, parameters: dict[str, Any], env_files: tuple[str, ...],
+                   stack: str) -> None:
+    try:
+        conn.send(("ok", load_plan(path, parameters, env_files=env_files, stack=stack)))
+    except StackError as exc:
+        conn.send(("error", (exc.message, exc.file, exc.resource, exc.field)))
+    except Exception as exc:
+        conn.send(("error", (f"{type(exc).__name__}: {exc}", str(path), None, None)))
+    finally:
+        conn.close()
+
+
+def _load_both(old: str | Path, new: str | Path, old_params: dict[str, Any], new_params: dict[str, Any],
+               env_files: tuple[str, ...], stack: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The two plans; when both sides are rendered, OLD renders in a forked process while this one renders
+    NEW, so a stack-to-stack diff takes about one render's time where there is a core to spare."""
+    import multiprocessing
+
+    if _is_plan(old) or _is_plan(new) or "fork" not in multiprocessing.get_all_start_methods():
+        return (load_plan(old, old_params, env_files=env_files, stack=stack),
+                load_plan(new, new_params, env_files=env_files, stack=stack))
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_load_in_child, args=(send, str(old), old_params, env_files, stack))
+    child.start()
+    send.close()
+    try:
+        new_plan = load_plan(new, new_params, env_files=env_files, stack=stack)
+        status, payload = receive.recv()
+    finally:
+        child.join()
+    if status == "error":
+        message, file, resource, field_name = payload
+        raise StackError(message, file=file, resource=resource, field=field_name)
+    return payload, new_plan
+
+
 def diff_files(old: str | Path, new: str | Path, parameters: dict[str, Any] | None = None, *,
                old_parameters: dict[str, Any] | None = None, new_parameters: dict[str, Any] | None = None,
                env_files: tuple[str, ...] = (), stack: str = "dev") -> PlanDiff:
@@ -85,8 +127,8 @@ def load_both(old: str | Path, new: str | Path, parameters: dict[str, Any] | Non
               env_files: tuple[str, ...] = (), stack: str = "dev") -> tuple[dict[str, Any], dict[str, Any]]:
     """The OLD and NEW plan.json documents (`parameters` apply to both renders)."""
     base = dict(parameters or {})
-    return (load_plan(old, {**base, **(old_parameters or {})}, env_files=env_files, stack=stack),
-            load_plan(new, {**base, **(new_parameters or {})}, env_files=env_files, stack=stack))
+    return _load_both(old, new, {**base, **(old_parameters or {})}, {**base, **(new_parameters or {})},
+                      env_files, stack)
 
 
 def write_svg(path: str | Path, old: dict[str, Any], new: dict[str, Any], diff: PlanDiff) -> None:

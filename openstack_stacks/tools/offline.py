@@ -150,6 +150,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
     def Invoke(self, request):  # noqa: N802 - gRPC name
         self.invokes.append({"token": request.tok, "provider": request.provider})
         return super().Invoke(request)
+        self.input_dependencies: dict[str, dict[str, list[str]]] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The engine's URN: the parent's whole type chain below the root stack (the mocks keep only the
@@ -194,7 +195,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         if request.provider:  # "<provider urn>::<id>"; absent = the default provider
             self.records[-1]["provider"] = request.provider
         self.plain_inputs[response.urn] = _plain(raw)
+        self._record_input_dependencies(response.urn, request)
         return response
+
+    def _record_input_dependencies(self, urn: str, request: Any) -> None:
+        """Which resources each input's value came from (the data dependencies, beside `dependsOn`); the
+        dependency-graph benchmark compares the graph as built with this minimal one."""
+        deps = {key: sorted(set(value.urns)) for key, value in request.propertyDependencies.items() if value.urns}
+        if deps:
+            self.input_dependencies[urn] = deps
 
 
 @dataclass
@@ -227,6 +236,8 @@ class Plan:
     notes: list[str]
     artifacts: dict[str, str]
     invokes: list[dict[str, Any]] = field(default_factory=list)  # lookups as sent: token, provider ("" default)
+    # URN -> input name -> URNs its value came from (not written to plan.json).
+    input_dependencies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     def by_type(self, token: str) -> list[dict[str, Any]]:
         """Recorded resources of one type token, in registration order."""
@@ -472,6 +483,7 @@ def run_program(
         notes=notes,
         artifacts=artifacts_holder,
         invokes=monitor.invokes,
+        input_dependencies=monitor.input_dependencies,
     )
 
 

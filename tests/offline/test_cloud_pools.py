@@ -69,3 +69,12 @@ def test_a_subnet_larger_than_a_slash_24_hands_out_its_whole_range(tmp_path) -> 
     assert cloud.floating.take("public", "x") == "203.0.113.1"
     plan = render(path)
     assert [r["inputs"]["fixedIps"] for r in plan.by_type("openstack:networking/port:Port")]
+
+
+def test_readme_states_the_pool_size() -> None:
+    from pathlib import Path
+
+    pool = cloudmodel._FloatingPool()
+    size = sum(end - start + 1 for start, end in pool.ranges)
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    assert f"floating-IP pool holds\n{size:,} addresses" in readme or f"pool holds {size:,} addresses" in readme
