@@ -168,6 +168,10 @@ def resolve_parameters(
                 f" or render -p {name}=VALUE)",
                 file=file, resource=name,
             )
+        if param.secret:
+            from openstack_stacks import report
+
+            report.secret_value(raw)  # kept out of every message (report.scrub)
         try:
             value = param.coerce(raw)
             param.check(value)

@@ -25,6 +25,7 @@ class Parameter:
     type: str
     value: Any
     secret: bool
+    plain: Any = None  # a secret parameter's value itself, for conditions only (they decide what exists)
 
 
 def _coerce(kind: str, value: Any, fail: Any) -> Any:
@@ -157,6 +158,10 @@ def resolve_parameters(declared: dict[str, Any], given: dict[str, Any], *, fmt: 
             raw = spec[default_key]
         else:
             raise fail("a value is required (no default)")
+        if secret:
+            from openstack_stacks import report
+
+            report.secret_value(raw)  # kept out of every message (report.scrub)
         def checked(raw: Any, ptype: str = ptype, constraints: list = constraints, secret: bool = secret,
                     fail: Any = fail) -> Any:
             value = _coerce(ptype, raw, fail)
@@ -170,5 +175,6 @@ def resolve_parameters(declared: dict[str, Any], given: dict[str, Any], *, fmt: 
         # A nested template's parameter can be another resource's attribute (known only after it exists):
         # coerce and check it when it is known, never through str() of the Output.
         value = pulumi.Output.from_input(raw).apply(checked) if has_output(raw) else checked(raw)
-        out[name] = Parameter(name, ptype, pulumi.Output.secret(value) if secret else value, secret)
+        out[name] = Parameter(name, ptype, pulumi.Output.secret(value) if secret else value, secret,
+                              plain=value if secret else None)
     return out

@@ -34,6 +34,7 @@ class Scope:
         self.resources: dict[str, HeatResource] = {}
         self.where: str | None = None
         self._conditions: dict[str, bool] = {}
+        self._in_condition = 0
         self._condition_defs = template.section("conditions")
 
     # --- names -------------------------------------------------------------------------------------
@@ -55,7 +56,10 @@ class Scope:
 
     def parameter(self, name: Any) -> Any:
         if isinstance(name, str) and name in self.parameters:
-            return self.parameters[name].value
+            param = self.parameters[name]
+            if param.secret and self._in_condition and param.plain is not None:
+                return param.plain  # a condition is a yes/no for what exists, never sent anywhere
+            return param.value
         if self.has_parameter(name):
             return self.pseudo()[name]
         raise StackError(f"unknown parameter {name!r}", file=self.path, resource=self.where)
@@ -97,7 +101,11 @@ class Scope:
             return expr
         if isinstance(expr, str):
             return self.named_condition(expr)
-        value = resolve(expr, self)
+        self._in_condition += 1
+        try:
+            value = resolve(expr, self)
+        finally:
+            self._in_condition -= 1
         if not isinstance(value, bool):
             raise StackError(f"condition {expr!r} is not a boolean", file=self.path, resource=self.where)
         return value
