@@ -31,6 +31,7 @@ from pulumi.runtime.proto import resource_pb2, source_pb2
 from components.errors import StackError
 from openstack_stacks import report
 from openstack_stacks.tools.cloudmodel import OfflineCloud
+from openstack_stacks.tools.ordering import ConstructionOrder, canonical
 from openstack_stacks.tools.schema import SECRET_SIG, check_inputs
 
 PROJECT = "openstack-stacks"
@@ -326,10 +327,13 @@ def run_program(
     artifacts_holder: dict[str, str] = {}
     failure: list[BaseException] = []
 
+    construction = ConstructionOrder()
+
     @pulumi.runtime.test
     def program() -> pulumi.Output[Any]:
         try:
-            program_body()
+            with construction.body():
+                program_body()
         except BaseException as exc:
             failure.append(exc)
             return pulumi.Output.from_input(None)
@@ -352,7 +356,7 @@ def run_program(
     loop.set_default_executor(executor)
     cwd = os.getcwd()
     try:
-        with _sdk_tuned_for_mocks():
+        with _sdk_tuned_for_mocks(), construction.watching():
             # Relative paths in the program (stack files, get_file) resolve from the project directory.
             if not Path(cwd, source).exists() and (ROOT / source).exists():
                 os.chdir(ROOT)
@@ -374,7 +378,7 @@ def run_program(
     return Plan(
         source=source,
         stack=stack,
-        resources=monitor.records,
+        resources=canonical(monitor.records, construction),
         outputs=_redact_outputs(outputs_holder),
         user_data=_user_data(monitor),
         notes=notes,
