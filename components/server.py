@@ -185,7 +185,7 @@ class Server(pulumi.ComponentResource):
             key_pair=args.key_pair.name if isinstance(args.key_pair, KeyPair) else args.key_pair,
             availability_zone=args.availability_zone,
             config_drive=args.config_drive,
-            metadata=dict(args.metadata or {}) or None,
+            metadata=args.metadata if isinstance(args.metadata, pulumi.Output) else dict(args.metadata or {}) or None,
             # pitfalls 4/6: networks only by explicit port, never security_groups on the instance
             # (terraform-provider-openstack#6, #1173, #156).
             networks=[openstack.compute.InstanceNetworkArgs(port=p.id)

@@ -67,7 +67,7 @@ def cinder_volume(name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | No
         snapshot_id=args.snapshot_id,
         availability_zone=args.availability_zone,
         description=args.description,
-        metadata=dict(args.metadata or {}) or None,
+        metadata=args.metadata if isinstance(args.metadata, pulumi.Output) else dict(args.metadata or {}) or None,
         opts=pulumi.ResourceOptions.merge(opts, own),
     )
 

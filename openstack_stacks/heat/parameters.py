@@ -57,6 +57,10 @@ def resolve_parameters(declared: dict[str, Any], given: dict[str, Any], *, fmt: 
             raw = schema.default
         else:
             raise fail("a value is required (no default)")
+        if schema.hidden:
+            from openstack_stacks import report
+
+            report.secret_value(raw)  # kept out of every message (report.scrub)
 
         def checked(raw: Any, schema: Schema = schema, fail: Any = fail) -> Any:
             try:

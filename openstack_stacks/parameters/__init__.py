@@ -65,6 +65,10 @@ def resolve_parameters(declared: dict[str, Schema], given: dict[str, Any], file:
             raw = param.default
         else:
             raise StackError(missing_message(name, param.hidden), file=file, resource=name)
+        if param.hidden:
+            from openstack_stacks import report
+
+            report.secret_value(raw)  # kept out of every message (report.scrub)
         try:
             values[name] = param.check(raw)
         except ParameterError as exc:

@@ -32,6 +32,7 @@ from pulumi.runtime.proto import resource_pb2, source_pb2
 from components.errors import StackError
 from openstack_stacks import report
 from openstack_stacks.tools.cloudmodel import OfflineCloud
+from openstack_stacks.tools.ordering import ConstructionOrder, canonical
 from openstack_stacks.tools.schema import DYNAMIC_PREFIX, SECRET_SIG, check_inputs
 from openstack_stacks.tools.urns import engine_urn, normalise
 
@@ -43,8 +44,11 @@ INSTANCE = "openstack:compute/instance:Instance"
 
 
 def secret_digest(value: Any) -> str:
-    """Stable digest of a secret value (the value itself is never written)."""
-    return "sha256:" + hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+    """Keyed digest of a secret value (the value itself is never written; the key stays out of the plan:
+    `openstack_stacks.tools.plankey`)."""
+    from openstack_stacks.tools.plankey import digest
+
+    return digest(json.dumps(value, sort_keys=True).encode())
 
 
 def _redact(value: Any) -> tuple[Any, bool]:
@@ -432,10 +436,13 @@ def run_program(
     artifacts_holder: dict[str, str] = {}
     failure: list[BaseException] = []
 
+    construction = ConstructionOrder()
+
     @pulumi.runtime.test
     def program() -> pulumi.Output[Any]:
         try:
-            program_body()
+            with construction.body():
+                program_body()
         except BaseException as exc:
             failure.append(exc)
             return pulumi.Output.from_input(None)
@@ -458,26 +465,29 @@ def run_program(
     loop.set_default_executor(executor)
     cwd = os.getcwd()
     try:
-        with _sdk_tuned_for_mocks():
+        with _sdk_tuned_for_mocks(), construction.watching():
             # Relative paths in the program (stack files, get_file) resolve from the project directory.
             if not Path(cwd, source).exists() and (ROOT / source).exists():
                 os.chdir(ROOT)
             program()
-    except StackError:
-        raise
+    except StackError as exc:
+        failure.append(exc)
     except Exception as exc:
         failure.append(exc)
     finally:
         os.chdir(cwd)
         executor.shutdown(wait=True)
+    scrubbed = [report.scrub(n) for n in report.peek_notes()]
+    errors = [_scrubbed(_as_stack_error(exc, Path(source))) for exc in [*failure, *cloud.errors]]
     notes, _ = report.take()
-    for exc in [*failure, *cloud.errors]:
-        raise _as_stack_error(exc, Path(source))
+    notes = scrubbed
+    for error in errors:
+        raise error
     _check_schema(monitor, Path(source))
     return Plan(
         source=source,
         stack=stack,
-        resources=monitor.records,
+        resources=canonical(monitor.records, construction),
         outputs=_redact_outputs(outputs_holder),
         user_data=_user_data(monitor),
         notes=notes,
@@ -496,6 +506,14 @@ def _as_stack_error(exc: BaseException, path: Path) -> StackError:
         seen.add(id(current))
         current = current.__cause__ or current.__context__
     return StackError(f"{type(exc).__name__}: {exc}", file=str(path))
+
+
+def _scrubbed(error: StackError) -> StackError:
+    """The error with every secret parameter value replaced by `[secret]` (a value can reach a message
+    through a check that did not know it was secret: a CIDR, a cloud-config schema error, ...)."""
+    return StackError(report.scrub(error.message), file=error.file,
+                      resource=report.scrub(error.resource) if error.resource else None,
+                      field=report.scrub(error.field) if error.field else None)
 
 
 def _check_schema(monitor: RecordingMonitor, path: Path) -> None:

@@ -10,6 +10,7 @@ import pulumi_openstack as openstack
 from components.links import associate_floating_ip, attach_volume
 from components.volume import Volume, VolumeArgs
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
+from openstack_stacks.heat.values import string_map
 
 
 @register
@@ -32,7 +33,7 @@ class CinderVolume(HeatResource):
             raise self.fail("OS::Cinder::Volume: size is required", field="size")
         return VolumeArgs(size=int(p["size"]) if p["size"] is not None else 0, volume_type=p["volume_type"],
                           image=p["image"], snapshot_id=p["snapshot_id"], availability_zone=p["availability_zone"],
-                          description=p["description"], metadata={k: str(v) for k, v in p["metadata"].items()},
+                          description=p["description"], metadata=string_map(p["metadata"]),
                           os_name=p["name"] or self.logical)
 
     def build(self) -> None:
@@ -84,7 +85,7 @@ class Ec2Volume(CinderVolume):
     def volume_args(self) -> VolumeArgs:
         p = self.props
         return VolumeArgs(size=int(p["Size"]), snapshot_id=p["SnapshotId"], availability_zone=p["AvailabilityZone"],
-                          metadata={t["Key"]: str(t["Value"]) for t in p["Tags"] or []}, os_name=self.logical)
+                          metadata=string_map(p["Tags"], tags=True), os_name=self.logical)
 
 
 DEVICE_IGNORED = ("Nova picks the device name; KVM guests ignore the hint anyway (terraform-provider-openstack#1863)")

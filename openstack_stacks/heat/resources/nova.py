@@ -13,7 +13,7 @@ from openstack_stacks import report
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
 from openstack_stacks.heat.resources.config import ConfigValue, text_part
 from openstack_stacks.heat.resources.neutron import network_id, secgroup_id, subnet_id
-from openstack_stacks.heat.values import has_output, lift
+from openstack_stacks.heat.values import has_output, lift, string_map
 from userdata import UserDataSpec
 
 NIC_KEYS = ("uuid", "network", "fixed_ip", "port", "subnet", "port_extra_properties", "floating_ip",
@@ -154,7 +154,7 @@ class NovaServer(HeatResource):
         return ServerArgs(
             flavor=str(p["flavor"]), image=image, boot_volume=boot, ports=self.ports(), key_pair=p["key_name"],
             availability_zone=p["availability_zone"], config_drive=p["config_drive"],
-            metadata={k: str(v) for k, v in (p["metadata"] or {}).items()}, admin_pass=p["admin_pass"],
+            metadata=string_map(p["metadata"]), admin_pass=p["admin_pass"],
             user_data=user_data_spec(p["user_data"], str(p["user_data_format"]), metadata, self.instance_user,
                                      self.logical),
             user_data_update_policy=str(p["user_data_update_policy"]), os_name=p["name"] or self.logical)
@@ -304,7 +304,7 @@ class Ec2Instance(NovaServer):
                         f"network; here it gets one port on the network named '{DEFAULT_NETWORK}'")
             ports.append(PortArgs(network=network_id(DEFAULT_NETWORK, io), security_groups=groups))
         metadata = self.definition.get("Metadata")
-        tags = {t["Key"]: str(t["Value"]) for t in p["Tags"] or []}
+        tags = string_map(p["Tags"], tags=True)
         return ServerArgs(
             flavor=str(p["InstanceType"]), image=p["ImageId"], ports=ports, key_pair=p["KeyName"],
             availability_zone=p["AvailabilityZone"], metadata=tags,
