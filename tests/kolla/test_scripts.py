@@ -277,7 +277,8 @@ def _signal_env(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
 
     (tmp_path / "console").touch()
     helper = tmp_path / "openstack-stacks-signal"
-    helper.write_text(signals.helper_script().replace("/dev/console /dev/ttyS0", str(tmp_path / "console")))
+    helper.write_text(signals.helper_script().replace("/dev/console /dev/ttyS0", str(tmp_path / "console"))
+                      .replace("/var/log/openstack-stacks-signals.log", str(tmp_path / "signals.log")))
     helper.chmod(0o755)
     return {**env, "KOLLA_SIGNAL_COMMAND": str(helper)}
 
