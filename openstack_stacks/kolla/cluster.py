@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 import pulumi_openstack as openstack
 
+from components.boot_wait import BootWait, BootWaitArgs
 from components.keypair import KeyPair, KeyPairArgs, ServerGroup, ServerGroupArgs
 from components.links import associate_floating_ip
 from components.network import Network, NetworkArgs, SubnetArgs
@@ -82,7 +83,14 @@ class KollaCluster(pulumi.ComponentResource):
             self._associate(f"{name}-aio-fip-assoc", self.aio_fip, deploy_server.ports[0])
         self._notes(name, config, deploy)
         login = self.aio_fip.address if config.aio else deploy_server.public_ip
+        # pulumi up waits for kolla-deploy (bootstrap, prechecks, deploy, post-deploy) to signal its outcome
+        self.deploy_wait = BootWait(f"{name}-deploy-wait", BootWaitArgs(
+            server_ids=[deploy_server.instance.id], handle=node_userdata.SIGNAL_HANDLE, count=1,
+            timeout=config.deploy_timeout,
+            description=f"kolla-deploy on {deploy.name}: kolla-ansible bootstrap-servers .. post-deploy"), child)
         self.outputs = self._outputs(config, plan, horizon, public, login)
+        self.outputs["openstack_up"] = self.deploy_wait.status.apply(lambda s: s == "SUCCESS")
+        self.outputs["deploy_result"] = self.deploy_wait.reason
         self.register_outputs(self.outputs)
 
     def _volumes(self, name: str, config: KollaConfig, plan: AddressPlan,

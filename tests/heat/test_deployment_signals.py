@@ -57,7 +57,8 @@ def _run_part(plan, tmp: Path) -> str:
     (script,) = [p.get_payload(decode=True).decode() for p in message.walk()
                  if p.get_filename() == "deploy-deployment"]
     script = script.replace("/var/lib/heat-deployments", str(tmp / "state")).replace(
-        "/dev/console /dev/ttyS0", str(tmp / "console"))
+        "/dev/console /dev/ttyS0", str(tmp / "console")).replace(
+        "/var/log/openstack-stacks-signals.log", str(tmp / "signals.log"))
     (tmp / "console").touch()
     result = subprocess.run(["sh", "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

@@ -94,3 +94,15 @@ def test_wait_condition_nobody_signals_is_a_note(tmp_path: Path):
     plan = render(path, {})
     assert not plan.by_type(BOOT_WAIT)
     assert any("no server of this template signals handle 'handle'" in n for n in plan.notes)
+
+
+def test_wordpress_webserver_waits_for_the_database_deployment():
+    plan = render(HT / "hot/software-config/example-templates/wordpress/WordPress_software-config_2-instances.yaml",
+                  {"key_name": "ops", "image": "fedora", "flavor": "m1.small"})
+    by_name = {r["name"]: r for r in plan.resources if r["custom"]}
+    db_wait, web_wait = by_name["db_deployment"], by_name["wordpress_deployment"]
+    assert db_wait["type"] == web_wait["type"] == BOOT_WAIT
+    assert db_wait["inputs"]["serverIds"] == [by_name["dbserver_instance"]["id"]]
+    assert web_wait["inputs"]["serverIds"] == [by_name["webserver_instance"]["id"]]
+    # wordpress_deployment depends_on db_deployment: its server boots after the database is deployed
+    assert db_wait["urn"] in by_name["webserver_instance"]["options"]["dependsOn"]

@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def _local(text: str, tmp: Path) -> str:
     """The helper text with its console devices pointed at a file (the test's serial console)."""
     (tmp / "console").touch()
-    return text.replace("/dev/console /dev/ttyS0", str(tmp / "console"))
+    return text.replace("/dev/console /dev/ttyS0", str(tmp / "console")).replace(
+        "/var/log/openstack-stacks-signals.log", str(tmp / "signals.log"))
 
 
 def _run(script: str, tmp: Path) -> subprocess.CompletedProcess:

@@ -4,7 +4,8 @@
 # Usage: openstack-stacks-signal HANDLE [curl arguments ...]
 # Takes the request body of a Heat signal from curl-style arguments (--data-binary / -d / --data,
 # "@FILE" reads a file), exactly as a WaitConditionHandle's curl_cli or heat-cfntools' cfn-signal pass
-# it, and writes one framed line to the serial console, stderr and the journal:
+# it, and writes one framed line to the serial console, stderr, the journal and (a record on the instance)
+# /var/log/openstack-stacks-signals.log:
 #   @@OSSIG1:<handle>:<nonce>:<base64url of the body>:<POSIX cksum of the base64url text>@@
 # The waiter reads it back from the Nova console log (userdata/signals.py decodes it). Only characters a
 # console cannot mangle appear in the line; a body over 4096 bytes becomes a FAILURE signal that says so.
@@ -24,4 +25,5 @@ c=$(printf %s "$p" | cksum | cut -d " " -f 1)
 l="@@OSSIG1:$h:$n:$p:$c@@"
 for t in /dev/console /dev/ttyS0; do if [ -w "$t" ]; then (echo "$l" >> "$t") 2>/dev/null; fi; done
 echo "$l" >&2
+(echo "$l" >> "${OPENSTACK_STACKS_SIGNAL_LOG:-/var/log/openstack-stacks-signals.log}") 2>/dev/null || true
 logger -t openstack-stacks-signal "$l" 2>/dev/null || true
