@@ -5,13 +5,12 @@ update and is generated anew only when `length`, the character rules or `salt` c
 where changing `salt` regenerates the string).
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_random as random
 
+from components.args import coerce
 from components.errors import StackError
 
 TOKEN = "openstack-stacks:index:RandomString"
@@ -29,13 +28,44 @@ CLASSES: dict[str, tuple[bool, bool, bool, str]] = {
 
 
 @dataclass
-class RandomStringArgs:
-    """Heat's properties: `classes` and `sequences` are (class name or characters, minimum count) pairs."""
+class CharacterClassArgs:
+    """Heat's character_classes entry: a class name and the minimum count of its characters."""
 
-    length: int = 32
-    classes: list[tuple[str, int]] = field(default_factory=lambda: [("lettersdigits", 1)])
-    sequences: list[tuple[str, int]] = field(default_factory=list)
+    name: str
+    """lettersdigits, letters, lowercase, uppercase, digits, hexdigits or octdigits."""
+    min: int | None = 1
+
+
+@dataclass
+class CharacterSequenceArgs:
+    """Heat's character_sequences entry: characters to draw from and the minimum count of them."""
+
+    sequence: str
+    min: int | None = 1
+
+
+@dataclass
+class RandomStringArgs:
+    """Heat's properties. Python callers may give `classes` and `sequences` as (name or characters, minimum)."""
+
+    length: int | None = 32
+    classes: list[CharacterClassArgs] | None = field(default_factory=lambda: [CharacterClassArgs("lettersdigits")])
+    sequences: list[CharacterSequenceArgs] | None = field(default_factory=list)
     salt: str | None = None
+    """Changing the salt makes a new value (a keeper)."""
+
+
+def _pairs(entries: list | None, cls: type) -> list[tuple[str, int]]:
+    """(characters or class name, minimum) pairs from args objects, dicts or pairs."""
+    out = []
+    for entry in entries or ():
+        if isinstance(entry, (tuple, list)):
+            out.append((str(entry[0]), int(entry[1])))
+            continue
+        entry = coerce(cls, entry)
+        text = entry.name if isinstance(entry, CharacterClassArgs) else entry.sequence
+        out.append((text, 1 if entry.min is None else int(entry.min)))
+    return out
 
 
 def password_inputs(args: RandomStringArgs) -> dict:
@@ -49,9 +79,11 @@ def password_inputs(args: RandomStringArgs) -> dict:
     lower = upper = numeric = False
     extra = ""
     mins = {"min_lower": 0, "min_upper": 0, "min_numeric": 0, "min_special": 0}
-    rules = len(args.classes) + len(args.sequences)
+    classes, sequences = _pairs(args.classes, CharacterClassArgs), _pairs(args.sequences, CharacterSequenceArgs)
+    length = 32 if args.length is None else args.length
+    rules = len(classes) + len(sequences)
     special_minimums = 0
-    for name, minimum in args.classes:
+    for name, minimum in classes:
         if name not in CLASSES:
             raise StackError(f"unknown character class {name!r} (known: {', '.join(CLASSES)})",
                              field="character_classes")
@@ -68,7 +100,7 @@ def password_inputs(args: RandomStringArgs) -> dict:
             else:  # hexdigits / octdigits: drawn from the special set
                 mins["min_special"] += minimum
                 special_minimums += 1
-    for sequence, minimum in args.sequences:
+    for sequence, minimum in sequences:
         if not sequence:
             raise StackError("a character sequence must not be empty", field="character_sequences")
         extra += sequence
@@ -78,14 +110,14 @@ def password_inputs(args: RandomStringArgs) -> dict:
     if special_minimums > 1:
         raise StackError("minimums on more than one of hexdigits/octdigits/character_sequences cannot be "
                          "guaranteed separately by random.RandomPassword", field="character_sequences")
-    if sum(m for _, m in [*args.classes, *args.sequences]) > args.length:
-        raise StackError(f"the minimums add up to more than length {args.length}", field="length")
+    if sum(m for _, m in [*classes, *sequences]) > length:
+        raise StackError(f"the minimums add up to more than length {length}", field="length")
     covered = (("abcdefghijklmnopqrstuvwxyz" if lower else "") + ("ABCDEFGHIJKLMNOPQRSTUVWXYZ" if upper else "")
                + ("0123456789" if numeric else ""))
     special = "".join(dict.fromkeys(c for c in extra if c not in covered))  # ordered, no repeats
     if not (lower or upper or numeric or special):
         raise StackError("no characters to draw from", field="character_classes")
-    return {"length": args.length, "lower": lower, "upper": upper, "numeric": numeric,
+    return {"length": length, "lower": lower, "upper": upper, "numeric": numeric,
             "special": bool(special), "override_special": special or None, **mins,
             "keepers": {"salt": args.salt} if args.salt is not None else None}
 
@@ -93,15 +125,17 @@ def password_inputs(args: RandomStringArgs) -> dict:
 class RandomString(pulumi.ComponentResource):
     """A random string; `value` is a secret Output."""
 
-    password: random.RandomPassword
     value: pulumi.Output[str]
+    """The random string (a secret)."""
 
     def __init__(self, name: str, args: RandomStringArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TOKEN, name, {}, opts)
+        args = coerce(RandomStringArgs, args)
         try:
             inputs = password_inputs(args)
         except StackError as exc:
             raise StackError(exc.message, resource=name, field=exc.field) from None
-        self.password = random.RandomPassword(name, **inputs, opts=pulumi.ResourceOptions(parent=self))
+        self.password: random.RandomPassword = random.RandomPassword(
+            name, **inputs, opts=pulumi.ResourceOptions(parent=self))
         self.value = pulumi.Output.secret(self.password.result)
         self.register_outputs({"value": self.value})

@@ -1,19 +1,21 @@
 """Server component: explicit ports, floating IPs, volumes and Heat-style user data for one Nova server."""
 
-from __future__ import annotations
-
+import ipaddress
 from dataclasses import dataclass, field
+from typing import Any
 
 import pulumi
 import pulumi_openstack as openstack
 
+from components.args import coerce
 from components.errors import StackError
 from components.keypair import KeyPair, ServerGroup
+from components.links import associate_floating_ip, attach_volume
 from components.lookup import image_id_by_name, network_id_by_name
 from components.network import Network
 from components.security_group import SecurityGroup
 from components.volume import Volume
-from userdata import RenderedUserData, UserDataError, UserDataSpec, build_user_data
+from userdata import Part, RenderedUserData, UserDataError, UserDataSpec, build_user_data
 
 TOKEN = "openstack-stacks:index:Server"
 UPDATE_POLICIES = ("REPLACE", "IGNORE")
@@ -23,32 +25,39 @@ UPDATE_POLICIES = ("REPLACE", "IGNORE")
 class PortArgs:
     """One NIC. NIC order on the server is list order (eth0, eth1, ...)."""
 
-    network: Network | pulumi.Input[str] | None = None
+    network: pulumi.Input[str] | None = None
+    """Network ID (Python callers may pass the Network component: its subnets and router are then known)."""
     subnet: str | None = None
+    """Subnet name in the Network component given as `network`."""
     subnet_id: pulumi.Input[str] | None = None
     fixed_ip: str | None = None
-    security_groups: list[SecurityGroup | pulumi.Input[str]] = field(default_factory=list)
-    allowed_address_pairs: list[str] = field(default_factory=list)
-    port_security: bool = True
+    security_groups: list[pulumi.Input[str]] | None = field(default_factory=list)
+    """Security group IDs (Python callers may pass SecurityGroup components)."""
+    allowed_address_pairs: list[str] | None = field(default_factory=list)
+    port_security: bool | None = True
     floating_ip: str | None = None
+    """External network (floating-IP pool) to give this port a floating IP from."""
     name: str | None = None
+    """Suffix of the port's name (default: port<index>)."""
     port_id: pulumi.Input[str] | None = None
-    depends_on: list[pulumi.Resource] = field(default_factory=list)
-    # Attached to the running server (compute.InterfaceAttach) instead of given at boot: adding such a
-    # NIC later updates nothing on the instance, where a new boot NIC (Instance.networks, ForceNew)
-    # replaces it (terraform-provider-openstack#156, #1510). Cloud-init configures only boot NICs.
-    hotplug: bool = False
-    # A NIC without any address (e.g. Kolla's neutron_external_interface). Only as a hotplug NIC: through
-    # Instance.networks a no_fixed_ip port replaces the server on every update (pulumi-openstack#891).
-    no_fixed_ip: bool = False
+    """Use this existing port instead of creating one."""
+    hotplug: bool | None = False
+    """Attach to the running server (compute.InterfaceAttach) instead of at boot: adding such a NIC later
+    updates nothing on the instance, where a new boot NIC (Instance.networks, ForceNew) replaces it
+    (terraform-provider-openstack#156, #1510). Cloud-init configures only boot NICs."""
+    no_fixed_ip: bool | None = False
+    """A NIC without any address (e.g. Kolla's neutron_external_interface); hotplug only: through
+    Instance.networks a no_fixed_ip port replaces the server on every update (pulumi-openstack#891)."""
 
 
 @dataclass
 class VolumeAttachmentArgs:
-    """Attach a data volume (a Volume component, a Cinder volume or a volume ID). The device name is never set."""
+    """Attach a data volume. The device name is never set."""
 
-    volume: Volume | openstack.blockstorage.Volume | pulumi.Input[str]
+    volume: pulumi.Input[str]
+    """Volume ID (Python callers may pass the Volume component or a Cinder volume)."""
     name: str | None = None
+    """Label in the attachment's name (default: the volume's name)."""
 
 
 @dataclass
@@ -57,7 +66,44 @@ class BootVolumeArgs:
 
     size: int
     volume_type: str | None = None
-    delete_on_termination: bool = True
+    delete_on_termination: bool | None = True
+
+
+@dataclass
+class UserDataPartArgs:
+    """One MIME part of the user data, with its explicit subtype ("cloud-config", "x-shellscript", ...)."""
+
+    content: str
+    subtype: str
+    filename: str | None = None
+    merge_type: str | None = None
+    """X-Merge-Type header (cloud-init's merge of cloud-config parts)."""
+
+
+@dataclass
+class UserDataArgs:
+    """Heat-style user data (userdata.UserDataSpec in the schema's terms)."""
+
+    format: str | None = "HEAT_CFNTOOLS"
+    """HEAT_CFNTOOLS (multipart: cloud-config, boot hook, part handler, cfn parts), RAW or SOFTWARE_CONFIG."""
+    script: str | None = None
+    """Run and logged at first boot (/var/log/heat-provision.log)."""
+    parts: list[UserDataPartArgs] | None = field(default_factory=list)
+    metadata: dict[str, Any] | None = None
+    """cfn-init metadata (e.g. {"AWS::CloudFormation::Init": {...}})."""
+    instance_user: str | None = None
+    metadata_server_url: str | None = None
+    compress: str | None = "auto"
+    """auto (gzip+base64 over Nova's 65535 bytes), always or never."""
+
+    def spec(self) -> UserDataSpec:
+        """The userdata package's spec for these args."""
+        return UserDataSpec(
+            format=self.format or "HEAT_CFNTOOLS", script=self.script,
+            parts=tuple(Part(content=p.content, subtype=p.subtype, filename=p.filename, merge_type=p.merge_type)
+                        for p in (coerce(UserDataPartArgs, x) for x in self.parts or ())),
+            metadata=self.metadata, instance_user=self.instance_user, metadata_server_url=self.metadata_server_url,
+            compress=self.compress or "auto")
 
 
 @dataclass
@@ -65,39 +111,46 @@ class ServerArgs:
     """A Nova server; see DESIGN.md for the meaning of each field."""
 
     flavor: str
+    """Flavor name."""
     ports: list[PortArgs]
+    """NICs in order; the first is the boot NIC."""
     image: str | None = None
+    """Image name (or give image_id)."""
     image_id: pulumi.Input[str] | None = None
-    key_pair: KeyPair | pulumi.Input[str] | None = None
-    server_group: ServerGroup | pulumi.Input[str] | None = None
+    key_pair: pulumi.Input[str] | None = None
+    """Nova key pair name (Python callers may pass the KeyPair component)."""
+    server_group: pulumi.Input[str] | None = None
+    """Server group ID (Python callers may pass the ServerGroup component)."""
     availability_zone: str | None = None
     boot_volume: BootVolumeArgs | None = None
-    volumes: list[VolumeAttachmentArgs] = field(default_factory=list)
-    metadata: dict[str, str] = field(default_factory=dict)
+    volumes: list[VolumeAttachmentArgs] | None = field(default_factory=list)
+    metadata: dict[str, pulumi.Input[str]] | None = field(default_factory=dict)
     config_drive: bool | None = None
-    user_data: UserDataSpec | pulumi.Output[UserDataSpec] | None = None
-    user_data_update_policy: str = "REPLACE"
+    user_data: UserDataArgs | None = None
+    """User data (Python callers may pass a userdata.UserDataSpec, or an Output of one)."""
+    user_data_update_policy: str | None = "REPLACE"
+    """REPLACE (a change rebuilds the server) or IGNORE (template edits reach only new servers)."""
     admin_pass: pulumi.Input[str] | None = None
     os_name: str | None = None
-    delete_before_replace: bool = False
-    aliases: list[pulumi.Input[pulumi.Alias]] = field(default_factory=list)
+    delete_before_replace: bool | None = False
 
 
 class Server(pulumi.ComponentResource):
     """compute.Instance with explicit networking.Ports (security groups on the ports), FIPs and attachments."""
 
-    instance: openstack.compute.Instance
-    ports: list[openstack.networking.Port]
-    floating_ips: list[openstack.networking.FloatingIp]
-    attachments: list[openstack.compute.VolumeAttach]
-    interface_attachments: list[openstack.compute.InterfaceAttach]
+    server_id: pulumi.Output[str]
+    """ID of the Nova server."""
     private_ip: pulumi.Output[str]
+    """First fixed IP of the first port."""
     public_ip: pulumi.Output[str] | None
+    """Floating IP of the first port that has one."""
     user_data: pulumi.Output[str] | None
-    rendered: pulumi.Output[RenderedUserData] | None
+    """The exact user data sent to Nova (secret when it carries a secret)."""
 
     def __init__(self, name: str, args: ServerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TOKEN, name, {}, opts)
+        args = coerce(ServerArgs, args)
+        args.ports = [coerce(PortArgs, p, where=f"ports[{i}]") for i, p in enumerate(args.ports or ())]
         if args.user_data_update_policy not in UPDATE_POLICIES:
             raise StackError(
                 f"user_data_update_policy must be one of {', '.join(UPDATE_POLICIES)}",
@@ -112,15 +165,19 @@ class Server(pulumi.ComponentResource):
         if not (args.image or args.image_id):
             raise StackError("a server needs an image", resource=name, field="image")
         self.logical_name = name
-        ready: list[pulumi.Resource] = []
-        self.ports = []
-        self.floating_ips = []
+        # The component's own depends_on (e.g. a boot wait, components.boot_wait) holds the instance back too:
+        # Pulumi does not pass a parent's dependencies on to its children.
+        own = opts.depends_on if opts is not None and isinstance(opts.depends_on, list) else []
+        ready: list[pulumi.Resource] = [d for d in own if isinstance(d, pulumi.Resource)]
+        self.ports: list[openstack.networking.Port] = []
+        self.floating_ips: list[openstack.networking.FloatingIp] = []
         self._port_ips: list[pulumi.Output[str]] = []
         for index, port in enumerate(args.ports):
             self._add_port(name, index, port, ready)
+        self.rendered: pulumi.Output[RenderedUserData] | None
         self.rendered, user_data = self._user_data(name, args)
-        self.user_data = user_data
-        self.instance = openstack.compute.Instance(
+        self.user_data = None if user_data is None else pulumi.Output.from_input(user_data)
+        self.instance: openstack.compute.Instance = openstack.compute.Instance(
             name,
             name=args.os_name or name,
             flavor_name=args.flavor,
@@ -128,7 +185,7 @@ class Server(pulumi.ComponentResource):
             key_pair=args.key_pair.name if isinstance(args.key_pair, KeyPair) else args.key_pair,
             availability_zone=args.availability_zone,
             config_drive=args.config_drive,
-            metadata=dict(args.metadata) or None,
+            metadata=args.metadata if isinstance(args.metadata, pulumi.Output) else dict(args.metadata or {}) or None,
             # pitfalls 4/6: networks only by explicit port, never security_groups on the instance
             # (terraform-provider-openstack#6, #1173, #156).
             networks=[openstack.compute.InstanceNetworkArgs(port=p.id)
@@ -142,10 +199,9 @@ class Server(pulumi.ComponentResource):
                 # Heat user_data_update_policy IGNORE: template edits reach only new servers.
                 ignore_changes=["userData"] if args.user_data_update_policy == "IGNORE" else None,
                 delete_before_replace=args.delete_before_replace or None,
-                aliases=list(args.aliases) or None,
             ),
         )
-        self.interface_attachments = [
+        self.interface_attachments: list[openstack.compute.InterfaceAttach] = [
             openstack.compute.InterfaceAttach(
                 f"{name}-{a.name or f'port{i}'}-attach",
                 instance_id=self.instance.id,
@@ -154,7 +210,10 @@ class Server(pulumi.ComponentResource):
             )
             for i, (p, a) in enumerate(zip(self.ports, args.ports)) if a.hotplug
         ]
-        self.attachments = [self._attach(name, a) for a in args.volumes]
+        self.attachments: list[openstack.compute.VolumeAttach] = [
+            self._attach(name, coerce(VolumeAttachmentArgs, a, where=f"volumes[{i}]"))
+            for i, a in enumerate(args.volumes or ())]
+        self.server_id = self.instance.id
         self.private_ip = self._port_ips[0]
         self.public_ip = self.floating_ips[0].address if self.floating_ips else None
         self.register_outputs(
@@ -174,7 +233,7 @@ class Server(pulumi.ComponentResource):
             self.ports.append(existing)
             self._port_ips.append(existing.all_fixed_ips.apply(lambda ips: ips[0] if ips else None))
             return
-        deps = list(port.depends_on)
+        deps: list[pulumi.Resource] = []
         if isinstance(port.network, Network):
             network_id: pulumi.Input[str] = port.network.network.id
             if port.subnet_id is not None:
@@ -203,6 +262,12 @@ class Server(pulumi.ComponentResource):
         if port.no_fixed_ip and port.fixed_ip is not None:
             raise StackError("no_fixed_ip and fixed_ip exclude each other", resource=name,
                              field=f"ports[{index}].no_fixed_ip")
+        if isinstance(port.fixed_ip, str):
+            try:
+                ipaddress.ip_address(port.fixed_ip)
+            except ValueError:
+                raise StackError(f"fixed_ip {port.fixed_ip!r} is not an IP address", resource=name,
+                                 field=f"ports[{index}].fixed_ip") from None
         fixed_ips = None
         if not port.no_fixed_ip and (subnet_id is not None or port.fixed_ip is not None):
             fixed_ips = [openstack.networking.PortFixedIpArgs(subnet_id=subnet_id, ip_address=port.fixed_ip)]
@@ -211,9 +276,11 @@ class Server(pulumi.ComponentResource):
             name=f"{name}-{suffix}",
             network_id=network_id,
             fixed_ips=fixed_ips,
-            security_group_ids=[g.id if isinstance(g, SecurityGroup) else g for g in port.security_groups] or None,
+            security_group_ids=[g.id if isinstance(g, SecurityGroup) else g
+                                for g in port.security_groups or ()] or None,
             allowed_address_pairs=[
-                openstack.networking.PortAllowedAddressPairArgs(ip_address=ip) for ip in port.allowed_address_pairs
+                openstack.networking.PortAllowedAddressPairArgs(ip_address=ip)
+                for ip in port.allowed_address_pairs or ()
             ]
             or None,
             no_fixed_ip=True if port.no_fixed_ip else None,
@@ -236,14 +303,8 @@ class Server(pulumi.ComponentResource):
             description=f"{name} {suffix}",
             opts=pulumi.ResourceOptions(parent=self, depends_on=deps),
         )
-        # One association mechanism per floating IP (terraform-provider-openstack#605): the
-        # association resource only, never FloatingIp.port_id as well.
-        openstack.networking.FloatingIpAssociate(
-            f"{name}-{suffix}-fip-assoc",
-            floating_ip=fip.address,
-            port_id=port.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=deps),
-        )
+        associate_floating_ip(f"{name}-{suffix}-fip-assoc", floating_ip=fip.address, port_id=port.id, after=deps,
+                              opts=pulumi.ResourceOptions(parent=self))
         self.floating_ips.append(fip)
 
     @staticmethod
@@ -282,6 +343,10 @@ class Server(pulumi.ComponentResource):
         spec = args.user_data
         if spec is None:
             return None, None
+        if isinstance(spec, dict):
+            spec = coerce(UserDataArgs, spec, where="user_data")
+        if isinstance(spec, UserDataArgs):
+            spec = spec.spec()
         if isinstance(spec, UserDataSpec):
             try:
                 rendered = build_user_data(spec, name)
@@ -306,14 +371,8 @@ class Server(pulumi.ComponentResource):
         else:
             label = attachment.name or "volume"
             volume_id = volume
-        # pulumi/pulumi-aws#2769: create-before-delete would attach the volume to the new server while
-        # the old one still holds it; detach first. `device` stays unset (terraform-provider-openstack#1863).
-        return openstack.compute.VolumeAttach(
-            f"{name}-{label}-attach",
-            instance_id=self.instance.id,
-            volume_id=volume_id,
-            opts=pulumi.ResourceOptions(parent=self, delete_before_replace=True),
-        )
+        return attach_volume(f"{name}-{label}-attach", instance_id=self.instance.id, volume_id=volume_id,
+                             opts=pulumi.ResourceOptions(parent=self))
 
 
 def external_network_id(name: str) -> pulumi.Output[str]:

@@ -1,12 +1,12 @@
 """Volume component: a Cinder volume that a routine update never deletes."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_openstack as openstack
 
+from components.args import coerce
+from components.errors import StackError
 from components.lookup import image_id_by_name
 
 TOKEN = "openstack-stacks:index:Volume"
@@ -21,16 +21,29 @@ class VolumeArgs:
     """
 
     size: int
+    """Size in GB. Cinder grows a volume in place and cannot shrink it."""
     volume_type: str | None = None
     image: str | None = None
+    """Image name to create the volume from."""
     image_id: pulumi.Input[str] | None = None
     snapshot_id: str | None = None
     availability_zone: str | None = None
     description: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    protect: bool = True
-    retain_on_delete: bool = False
+    metadata: dict[str, str] | None = field(default_factory=dict)
+    protect: bool | None = True
+    """Refuse any change that deletes or replaces the volume (Pulumi `protect`)."""
+    retain_on_delete: bool | None = False
+    """Keep the volume in the cloud when it leaves the stack (Heat `deletion_policy: Retain`)."""
     os_name: str | None = None
+
+
+def check_size(size: object, name: str) -> None:
+    """Cinder sizes are whole GB, at least 1 (an Output is checked by the cloud)."""
+    if isinstance(size, pulumi.Output):
+        return
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise StackError(f"size must be a whole number of GB, at least 1, got {size!r}", resource=name,
+                         field="size")
 
 
 def cinder_volume(name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | None = None
@@ -40,10 +53,11 @@ def cinder_volume(name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | No
     The `Volume` component wraps one; a server's own per-member volumes are made with this directly, which
     spares an extra component registration per server (see the README's benchmark).
     """
+    check_size(args.size, name)
     image_id = args.image_id
     if image_id is None and args.image:
         image_id = image_id_by_name(args.image)
-    own = pulumi.ResourceOptions(protect=args.protect, retain_on_delete=args.retain_on_delete or None)
+    own = pulumi.ResourceOptions(protect=args.protect is not False, retain_on_delete=args.retain_on_delete or None)
     return openstack.blockstorage.Volume(
         name,
         name=args.os_name or name,
@@ -53,7 +67,7 @@ def cinder_volume(name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | No
         snapshot_id=args.snapshot_id,
         availability_zone=args.availability_zone,
         description=args.description,
-        metadata=dict(args.metadata) or None,
+        metadata=args.metadata if isinstance(args.metadata, pulumi.Output) else dict(args.metadata or {}) or None,
         opts=pulumi.ResourceOptions.merge(opts, own),
     )
 
@@ -61,10 +75,15 @@ def cinder_volume(name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | No
 class Volume(pulumi.ComponentResource):
     """One Cinder volume; `protect` and `retain_on_delete` are set on the volume itself."""
 
-    volume: openstack.blockstorage.Volume
+    volume_id: pulumi.Output[str]
+    """ID of the Cinder volume."""
+    size: pulumi.Output[int]
+    """Size in GB."""
 
     def __init__(self, name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__(TOKEN, name, {}, opts)
-        self.volume = cinder_volume(name, args, pulumi.ResourceOptions(parent=self))
-        self.id = self.volume.id
+        args = coerce(VolumeArgs, args)
+        self.volume: openstack.blockstorage.Volume = cinder_volume(name, args, pulumi.ResourceOptions(parent=self))
+        self.id = self.volume_id = self.volume.id
+        self.size = self.volume.size
         self.register_outputs({"id": self.volume.id, "size": args.size})

@@ -43,12 +43,12 @@ def build(
     """
     parsed = parse_document(path)
     module = frontend_for(parsed.data)
-    # Heat's parser keeps the last of duplicated keys (real templates rely on it); our own files refuse them.
-    document = parsed.keep_last() if module.__name__ == "openstack_stacks.heat" else parsed.refuse_duplicates()
+    # Each front-end declares how duplicated keys are read (Heat keeps the last; our own files refuse them).
+    document = parsed.keep_last() if module.DUPLICATE_KEYS == "keep_last" else parsed.refuse_duplicates()
     kwargs: dict[str, Any] = {"path": str(path), "parameters": dict(parameters or {}), "opts": opts,
                               "secret_parameters": frozenset(secret_parameters)}
     if env_files:
-        if module.__name__ != "openstack_stacks.heat":
+        if not module.ENVIRONMENT_FILES:
             raise StackError("environment files apply to Heat/CFN templates only", file=str(path))
         kwargs["env_files"] = list(env_files)
     return module.build(document, **kwargs)
@@ -120,7 +120,13 @@ def main() -> None:
     env_files = config.get_object("environment") or []
     if isinstance(env_files, str):
         env_files = [env_files]
-    outputs = build(config.get("stackFile") or "stacks/web.yaml", parameters, env_files=env_files,
-                    secret_parameters=secret_parameters)
+    roots = config.get_object("allowedRoots") or []
+    if isinstance(roots, str):
+        roots = [roots]
+    from openstack_stacks import files
+
+    with files.roots_in_force([str(r) for r in roots]):
+        outputs = build(config.get("stackFile") or "stacks/web.yaml", parameters, env_files=env_files,
+                        secret_parameters=secret_parameters)
     for key, value in outputs.items():
         pulumi.export(key, value)

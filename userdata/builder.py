@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from userdata import checks, heat_parts
+from userdata import checks, heat_parts, signals
 from userdata.cloud_config import cloud_config_problem
 from userdata.encoding import encode
 from userdata.errors import UserDataError
@@ -58,6 +58,13 @@ def _script_part(script: str | None, server: str) -> list[Part]:
     return [Part(script, subtype)]
 
 
+def _uses_signals(spec: UserDataSpec) -> bool:
+    """Whether the script, a part or the metadata signals a wait condition handle (then the signal hook
+    part installs the helper and the curl shim; otherwise nothing changes)."""
+    texts = [spec.script, *(p.content for p in spec.parts if isinstance(p, Part)), repr(spec.metadata)]
+    return any(signals.uses_signals(t) for t in texts)
+
+
 def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
     checks.check_instance_user(spec.instance_user, server=server)
     host = checks.check_metadata_server_url(spec.metadata_server_url, server=server)
@@ -65,13 +72,19 @@ def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
         raise UserDataError("metadata_server_url is used with HEAT_CFNTOOLS only", server=server)
     head = heat_parts.head_parts(spec.instance_user)
     user = list(spec.parts)
+    if spec.boot_signal is not None and spec.format != "HEAT_CFNTOOLS":
+        raise UserDataError("a boot signal (wait) needs user_data_format HEAT_CFNTOOLS: loguserdata reports "
+                            "the script's exit status", server=server)
+    if _uses_signals(spec) or spec.boot_signal is not None:
+        head.insert(2, signals.signal_hook_part())  # after boothook.sh: installed before any script runs
     custom_handler = any(isinstance(p, Part) and p.subtype == "part-handler" for p in user)
     for number, part in enumerate(user, start=len(head) + 2):
         _check_user_part(part, _label(part, number), server, custom_handler)
     if spec.format == "HEAT_CFNTOOLS":
         if spec.script and spec.require_shebang:
             checks.check_shebang(spec.script, server=server, part="'cfn-userdata' (script)")
-        parts = [*head, heat_parts.cfn_userdata(spec.script), *user, heat_parts.loguserdata(),
+        boot = [signals.boot_signal_part(spec.boot_signal)] if spec.boot_signal is not None else []
+        parts = [*head, heat_parts.cfn_userdata(spec.script), *user, heat_parts.loguserdata(), *boot,
                  *heat_parts.cfn_init_data(spec.metadata, server),
                  *heat_parts.metadata_server_parts(spec.metadata_server_url, host)]
     else:
@@ -87,8 +100,9 @@ def _mime_parts(spec: UserDataSpec, server: str) -> list[Part]:
 
 
 def _raw(spec: UserDataSpec, server: str) -> tuple[bytes, tuple[PartInfo, ...]]:
-    """RAW: the script unchanged, no MIME, nothing added (Heat drops metadata; we refuse it)."""
-    for name in ("parts", "metadata", "instance_user", "metadata_server_url"):
+    """RAW: the script unchanged, no MIME, nothing added (Heat drops metadata; we refuse it). One exception:
+    a shell script that names a wait condition handle URL gets the signal hook after its `#!` line."""
+    for name in ("parts", "metadata", "instance_user", "metadata_server_url", "boot_signal"):
         if getattr(spec, name):
             raise UserDataError(f"{name} cannot be delivered with user_data_format RAW "
                                 "(use HEAT_CFNTOOLS or SOFTWARE_CONFIG)", server=server)
@@ -104,6 +118,7 @@ def _raw(spec: UserDataSpec, server: str) -> tuple[bytes, tuple[PartInfo, ...]]:
                                 server=server, part="script")
         if subtype == "x-shellscript":
             checks.check_shebang(text, server=server, part="script")
+            text = signals.with_signal_hook(text)  # a handle URL in a RAW script: install the shim first
         elif subtype == "cloud-config":
             problem = cloud_config_problem(text)
             if problem:

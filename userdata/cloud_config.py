@@ -9,6 +9,8 @@ Speed: the schema is ``allOf`` of one ``{type: object, properties: {...}}`` per 
 Its local ``$ref``s are inlined once (draft 4 ignores a ``$ref``'s siblings) and each top-level key
 is checked only against the property schemas that name it, which gives the same errors as the
 whole schema for a mapping, about 100 times faster. Results are cached per text.
+
+PyYAML and jsonschema are imported on first use, so importing the library (``import components``) stays light.
 """
 
 from __future__ import annotations
@@ -16,18 +18,19 @@ from __future__ import annotations
 import json
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
-import yaml
-from jsonschema.exceptions import ValidationError, best_match
+if TYPE_CHECKING:
+    import jsonschema.protocols
+    from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "schema-cloud-config-v1.json"
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DEFS = "#/$defs/"
 
 
 def _validator_class() -> type:
+    import jsonschema
+
     base = jsonschema.Draft4Validator
     checker = base.TYPE_CHECKER.redefine(
         "string", lambda _checker, value: isinstance(value, (str, bytes)))
@@ -79,6 +82,8 @@ def _property_validators() -> dict[str, tuple[tuple[int, Any], ...]] | None:
 
 def _errors(data: dict[str, Any]) -> list[tuple[list[Any], list[Any], ValidationError]]:
     """(data path, schema path, error) for every problem."""
+    from jsonschema.exceptions import best_match
+
     validators = _property_validators()
     if validators is None:
         return [(list(e.absolute_path), list(e.absolute_schema_path), e)
@@ -99,8 +104,10 @@ def _errors(data: dict[str, Any]) -> list[tuple[list[Any], list[Any], Validation
 @lru_cache(maxsize=4096)
 def cloud_config_problem(text: str) -> str | None:
     """None when valid, else one line naming the data path and cloud-init's schema path."""
+    import yaml
+
     try:
-        data = yaml.load(text, Loader=_Loader)  # CSafeLoader/SafeLoader only
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe loaders only
     except yaml.YAMLError as exc:
         return f"cloud-config is not valid YAML: {' '.join(str(exc).split())}"
     if data is None:

@@ -41,6 +41,9 @@ class UserDataSpec:
     # HEAT_CFNTOOLS only: refuse a `script` that is no script (no "#!"). Heat sends it anyway and the
     # instance's loguserdata reports it as failed (exit 126); template front-ends turn this off for parity.
     require_shebang: bool = True
+    # HEAT_CFNTOOLS only: report the script's exit status as a signal on this handle (userdata.signals),
+    # for a components.boot_wait.BootWait to wait for.
+    boot_signal: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.parts, tuple):

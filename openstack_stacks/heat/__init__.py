@@ -12,6 +12,10 @@ from openstack_stacks.heat.builder import build_template, outputs_of
 from openstack_stacks.heat.environment import Environment
 from openstack_stacks.heat.template import is_template, parse
 
+# What the program must know of this front-end (declared here, not checked by module name):
+DUPLICATE_KEYS = "keep_last"  # Heat's parser keeps the last of duplicated keys; real templates rely on it
+ENVIRONMENT_FILES = True  # `-e` / config `environment` files apply
+
 
 def detect(document: dict[str, Any]) -> bool:
     """True for HOT (`heat_template_version`) and CFN (`AWSTemplateFormatVersion`/`HeatTemplateFormatVersion`)."""

@@ -21,6 +21,7 @@ class Environment:
         self.parameter_defaults: dict[str, Any] = {}
         self.registry: dict[str, str] = {}
         self.base_dir: Path = Path.cwd()
+        self.sources: dict[str, str] = {}
 
     @classmethod
     def load(cls, paths: list[str] | tuple[str, ...]) -> Environment:
@@ -37,11 +38,21 @@ class Environment:
                     raise StackError(f"resource_registry entry {key!r}: only type -> template/type mappings are "
                                      "supported", file=str(path))
                 env.registry[key] = value
+                env.sources[key] = str(path)
             env.base_dir = Path(path).resolve().parent
         return env
 
     def parameter_defaults_for(self, declared: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in self.parameter_defaults.items() if k in declared}
+
+    def file_for(self, type_name: str) -> str | None:
+        """The environment file whose resource_registry maps `type_name` (exact or by glob)."""
+        if type_name in self.sources:
+            return self.sources[type_name]
+        for pattern, source in self.sources.items():
+            if "*" in pattern and fnmatch.fnmatchcase(type_name, pattern):
+                return source
+        return None
 
     def maps(self, type_name: str) -> bool:
         return self.map_type(type_name) != type_name

@@ -39,3 +39,14 @@ def lift(fn: Callable[..., Any], *args: Any) -> Any:
 def as_input(value: Any) -> Any:
     """A value fit for a resource input: nested Outputs folded into one Output."""
     return pulumi.Output.from_input(value) if has_output(value) and not isinstance(value, pulumi.Output) else value
+
+
+def string_map(value: Any, *, tags: bool = False) -> Any:
+    """A metadata mapping with string values (or CFN `Tags: [{Key, Value}]` as one), an Output (secret when a
+    value is) when any value is only known later: never str() of an Output."""
+    def make(plain: Any) -> dict[str, str]:
+        if tags:
+            return {str(t["Key"]): str(t["Value"]) for t in plain or []}
+        return {str(k): str(v) for k, v in (plain or {}).items()}
+
+    return lift(make, value)

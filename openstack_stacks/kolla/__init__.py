@@ -18,6 +18,10 @@ from openstack_stacks.stackfile.values import interpolate, reveal
 TOP_LEVEL = ("description", "parameters", "kolla")
 
 
+DUPLICATE_KEYS = "refuse"  # a duplicated key in our own files is a mistake
+ENVIRONMENT_FILES = False
+
+
 def detect(document: dict[str, Any]) -> bool:
     """A Kolla blueprint has a top-level `kolla:` key."""
     return isinstance(document, dict) and "kolla" in document

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from components.errors import StackError
-from openstack_stacks.kolla.config import KollaConfig
+
+if TYPE_CHECKING:  # a type only: config imports this module to check the addressing
+    from openstack_stacks.kolla.config import KollaConfig
 
 DEPLOY_OFFSET = 10
 CONTROL_OFFSET, CONTROL_MAX = 11, 9

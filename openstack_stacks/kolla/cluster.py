@@ -9,7 +9,9 @@ from typing import Any
 import pulumi
 import pulumi_openstack as openstack
 
+from components.boot_wait import BootWait, BootWaitArgs
 from components.keypair import KeyPair, KeyPairArgs, ServerGroup, ServerGroupArgs
+from components.links import associate_floating_ip
 from components.network import Network, NetworkArgs, SubnetArgs
 from components.security_group import RuleArgs, SecurityGroup, SecurityGroupArgs
 from components.server import BootVolumeArgs, PortArgs, Server, ServerArgs, VolumeAttachmentArgs
@@ -81,7 +83,14 @@ class KollaCluster(pulumi.ComponentResource):
             self._associate(f"{name}-aio-fip-assoc", self.aio_fip, deploy_server.ports[0])
         self._notes(name, config, deploy)
         login = self.aio_fip.address if config.aio else deploy_server.public_ip
+        # pulumi up waits for kolla-deploy (bootstrap, prechecks, deploy, post-deploy) to signal its outcome
+        self.deploy_wait = BootWait(f"{name}-deploy-wait", BootWaitArgs(
+            server_ids=[deploy_server.instance.id], handle=node_userdata.SIGNAL_HANDLE, count=1,
+            timeout=config.deploy_timeout,
+            description=f"kolla-deploy on {deploy.name}: kolla-ansible bootstrap-servers .. post-deploy"), child)
         self.outputs = self._outputs(config, plan, horizon, public, login)
+        self.outputs["openstack_up"] = self.deploy_wait.status.apply(lambda s: s == "SUCCESS")
+        self.outputs["deploy_result"] = self.deploy_wait.reason
         self.register_outputs(self.outputs)
 
     def _volumes(self, name: str, config: KollaConfig, plan: AddressPlan,
@@ -139,12 +148,8 @@ class KollaCluster(pulumi.ComponentResource):
             subnets=[SubnetArgs(name=SUBNET, cidr=plan.ext_cidr, gateway_ip=plan.ext_gateway, enable_dhcp=False,
                                 allocation_pools=[plan.ext_pool], os_name=f"{name}-ext-{SUBNET}")],
             router=False, mtu=config.mtu, os_name=f"{name}-ext"), child)
-        subnet = ext.subnets[SUBNET]
         assert mgmt.router is not None
-        ext.router_interfaces.append(openstack.networking.RouterInterface(
-            f"{name}-ext-{SUBNET}-rif", router_id=mgmt.router.id, subnet_id=subnet.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[subnet])))
-        ext.ready.extend(ext.router_interfaces)
+        ext.add_router_interface(SUBNET, mgmt.router, f"{name}-ext-{SUBNET}-rif", pulumi.ResourceOptions(parent=self))
         return mgmt, ext
 
     def _security_groups(self, name: str, config: KollaConfig, child: pulumi.ResourceOptions):
@@ -194,10 +199,8 @@ class KollaCluster(pulumi.ComponentResource):
         return port, fip
 
     def _associate(self, logical: str, fip: openstack.networking.FloatingIp, port: openstack.networking.Port):
-        # One association mechanism per floating IP (terraform-provider-openstack#605).
-        openstack.networking.FloatingIpAssociate(
-            logical, floating_ip=fip.address, port_id=port.id,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=self.mgmt.ready))
+        associate_floating_ip(logical, floating_ip=fip.address, port_id=port.id, after=self.mgmt.ready,
+                              opts=pulumi.ResourceOptions(parent=self))
 
     def _public_address(self, name: str, config: KollaConfig, vip_fip) -> pulumi.Output[str]:
         """Where operators reach the APIs: the VIP's floating IP, the AIO node's floating IP, or the VIP."""

@@ -84,6 +84,7 @@ KOLLA = {
     "container_engine": Field(str, default="docker", choices=("docker", "podman")),
     "keepalived_virtual_router_id": Field(int, default=51),
     "workers": Field(int, default=2),
+    "deploy_timeout": Field(int, default=14400),  # seconds pulumi up waits for kolla-deploy (bootstrap..post-deploy)
     "globals": Field(dict, default={}),
 }
 
@@ -160,6 +161,7 @@ class KollaConfig:
     keepalived_virtual_router_id: int
     workers: int
     globals_overrides: dict[str, Any] = field(default_factory=dict)
+    deploy_timeout: int = 14400
 
     @property
     def aio(self) -> bool:
@@ -285,6 +287,7 @@ def load_config(section: Any, file: str) -> KollaConfig:
         container_engine=raw["container_engine"],
         keepalived_virtual_router_id=raw["keepalived_virtual_router_id"],
         workers=raw["workers"],
+        deploy_timeout=raw["deploy_timeout"],
         globals_overrides=globals_overrides,
         **roles,
     )
@@ -312,6 +315,8 @@ def check_config(config: KollaConfig) -> None:
         raise _error(f"{ext} overlaps the management network {mgmt}", file, "network.ext_cidr")
     if not 0 <= config.keepalived_virtual_router_id <= 255:
         raise _error("must be between 0 and 255", file, "keepalived_virtual_router_id")
+    if not 60 <= config.deploy_timeout <= 43200:
+        raise _error("must be 60-43200 seconds (Heat's wait condition limit)", file, "deploy_timeout")
     if config.workers < 1:
         raise _error("must be at least 1", file, "workers")
     if config.network_interface == config.neutron_external_interface:

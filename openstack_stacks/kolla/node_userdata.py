@@ -18,12 +18,14 @@ import yaml
 from openstack_stacks.kolla import render
 from openstack_stacks.kolla.addressing import AddressPlan, Node
 from openstack_stacks.kolla.config import KollaConfig
-from userdata import Part, UserDataSpec
+from userdata import Part, UserDataSpec, signals
 from userdata.templates import normalise
 
 PARTS = Path(__file__).resolve().parent / "parts"
 MERGE = "list(append)+dict(no_replace,recurse_list)+str()"
 DEPLOY_LOG = "/var/log/kolla-deploy.log"
+SIGNAL_HANDLE = "kolla-deploy"  # kolla-deploy.sh signals its outcome on this handle (userdata.signals)
+SIGNAL_HELPER = "/usr/local/sbin/openstack-stacks-signal"
 STATUS_FILE = "/var/lib/kolla-deploy/status"
 SSH_KEY_PATH = "/root/.ssh/kolla_deploy"
 VENV = "/opt/kolla"
@@ -87,6 +89,7 @@ def deploy_env(config: KollaConfig, plan: AddressPlan, horizon_url: str) -> str:
         f"KOLLA_MGMT_CIDR={plan.mgmt_cidr}",
         f"KOLLA_WAIT_SECONDS={WAIT_SECONDS}",
         f"KOLLA_HORIZON_URL={horizon_url}",
+        f"KOLLA_SIGNAL_HANDLE={SIGNAL_HANDLE}",
     ]) + "\n"
 
 
@@ -130,6 +133,7 @@ def deploy_user_data(config: KollaConfig, plan: AddressPlan, node: Node, inputs:
         _file("/etc/kolla/deploy.env", deploy_env(config, plan, inputs.horizon_url)),
         _file("/etc/kolla/kolla-checks.yml", part_text("kolla-checks.yml")),
         _file("/usr/local/sbin/kolla-deploy", part_text("kolla-deploy.sh"), "0755"),
+        _file(SIGNAL_HELPER, signals.helper_script(), "0755"),
         _file("/etc/systemd/system/kolla-deploy.service", part_text("kolla-deploy.service")),
         _file(SSH_KEY_PATH, inputs.private_key.strip() + "\n", "0600"),
     ]

@@ -11,6 +11,10 @@ from openstack_stacks.stackfile.loader import StackSpec, load_stack_spec, read_d
 __all__ = ["StackSpec", "build", "detect", "load_stack_spec", "read_document"]
 
 
+DUPLICATE_KEYS = "refuse"  # a duplicated key in our own files is a mistake
+ENVIRONMENT_FILES = False
+
+
 def detect(document: dict[str, Any]) -> bool:
     """Plain stack files are the fallback front-end."""
     return True

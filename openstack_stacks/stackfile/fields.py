@@ -105,6 +105,9 @@ BOOT_VOLUME = {
     "volume_type": Field(str),
     "delete_on_termination": Field(bool, default=True),
 }
+WAIT = {
+    "timeout": Field(int, default=900),  # seconds pulumi up waits for the boot signal (Heat's limit: 43200)
+}
 SERVER = {
     "count": Field(int),
     "image": Field(str),
@@ -129,6 +132,7 @@ SERVER = {
     "admin_pass": Field(str, secret_ok=True),
     "delete_before_replace": Field(bool, default=False),
     "depends_on": Field(str, many=True, default=()),
+    "wait": Field(WAIT),
     "previous_names": Field(str, many=True, default=()),
     "name": Field(str),
 }

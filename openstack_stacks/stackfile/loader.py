@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 
 from components.errors import StackError
+from openstack_stacks import files
 from openstack_stacks.parameters import Parameter, parse_parameters, resolve_parameters
 from openstack_stacks.stackfile.fields import SECTIONS, TOP_LEVEL, Field
 from openstack_stacks.stackfile.values import Secret, interpolate
@@ -22,9 +24,19 @@ class _DuplicateTrackingLoader(yaml.SafeLoader):
         self.duplicates: list[tuple[str, int]] = []
 
 
+MERGE_TAG = "tag:yaml.org,2002:merge"
+MAX_NODES = 200_000
+"""Most YAML nodes a document may expand to, aliases counted at every use (a 'billion laughs' alias bomb
+is a few hundred bytes that expand to billions)."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists accepted (real stacks and templates stay under 20)."""
+
+
 def _mapping(loader: _DuplicateTrackingLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
     seen: set = set()
     for key_node, _ in node.value:
+        if key_node.tag == MERGE_TAG:  # `<<: *base` merges; the node's own keys may override merged ones
+            continue
         key = loader.construct_object(key_node, deep=deep)
         if isinstance(key, (str, int, float, bool)) and key in seen:
             loader.duplicates.append((str(key), key_node.start_mark.line + 1))
@@ -62,23 +74,67 @@ class Document:
 def parse_document(path: str | Path) -> Document:
     """Parse a YAML/JSON file into a mapping; errors name the file and the line."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise StackError(f"cannot read file: {exc.strerror}", file=str(path)) from None
+    text = files.read_text(path)
+    return parse_text(text, str(path))
+
+
+def parse_text(text: str, path: str) -> Document:
+    """Parse YAML/JSON text (a file's, or a template given inline) named `path` in errors."""
     loader = _DuplicateTrackingLoader(text)
     try:
-        document = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node, str(path))
+        document = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
         raise StackError(f"invalid YAML{where}: {problem}", file=str(path)) from None
+    except RecursionError:
+        raise StackError(f"invalid YAML: nested deeper than {MAX_DEPTH} levels", file=str(path)) from None
     finally:
         loader.dispose()
     if not isinstance(document, dict):
-        raise StackError("the file must hold a mapping at the top level", file=str(path))
-    return Document(str(path), document, tuple(loader.duplicates))
+        raise StackError("the file must hold a mapping at the top level", file=path)
+    return Document(path, document, tuple(loader.duplicates))
+
+
+def _check_expansion(root: yaml.Node, path: str) -> None:
+    """Refuse a document nested deeper than MAX_DEPTH or expanding (aliases counted at each use) to more
+    than MAX_NODES nodes, before anything is constructed."""
+    sizes: dict[int, tuple[int, int] | None] = {}  # node id -> (expanded size, height); None while counted
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        children = _children(node)
+        if not done:
+            if id(node) in sizes:
+                continue
+            sizes[id(node)] = None
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+            continue
+        counted = [sizes.get(id(child)) for child in children]
+        line = node.start_mark.line + 1
+        if any(c is None for c in counted):
+            raise StackError(f"invalid YAML (line {line}): an alias refers to the value that holds it", file=path)
+        total = 1 + sum(size for size, _ in counted)
+        height = 1 + max((h for _, h in counted), default=0)
+        if height > MAX_DEPTH:
+            raise StackError(f"invalid YAML (line {line}): nested deeper than {MAX_DEPTH} levels", file=path)
+        if total > MAX_NODES:
+            raise StackError(f"invalid YAML (line {line}): expands to more than {MAX_NODES} values (aliases "
+                             "counted at each use)", file=path)
+        sizes[id(node)] = (total, height)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def read_document(path: str | Path) -> dict[str, Any]:
@@ -218,7 +274,8 @@ def _value(value: Any, spec: Field, where: str) -> Any:
     if kind is object:
         return value
     if kind is int:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or int(value) != value:
+        if (isinstance(value, bool) or not isinstance(value, (int, float))
+                or (isinstance(value, float) and not math.isfinite(value)) or int(value) != value):
             raise StackError(f"must be an integer, got {value!r}", field=where)
         value = int(value)
     elif kind is bool:

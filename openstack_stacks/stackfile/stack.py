@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
 import yaml
 
+from components.boot_wait import BootWait, BootWaitArgs
 from components.errors import StackError
 from components.keypair import KeyPair, KeyPairArgs, ServerGroup, ServerGroupArgs
-from components.network import Network, NetworkArgs, SubnetArgs
+from components.network import AllocationPoolArgs, Network, NetworkArgs, SubnetArgs
 from components.security_group import RuleArgs, SecurityGroup, SecurityGroupArgs
 from components.server import BootVolumeArgs, PortArgs, Server, ServerArgs, VolumeAttachmentArgs
 from components.volume import Volume, VolumeArgs, cinder_volume
@@ -67,6 +69,7 @@ class Stack(pulumi.ComponentResource):
             n: Volume(n, self._volume_args(n, d), self._child(d)) for n, d in spec.sections["volumes"].items()
         }
         self.servers: dict[str, list[Server]] = {}
+        self.boot_waits: dict[str, list[BootWait]] = {}
         for name in self._server_order():
             self.servers[name] = self._servers(name, spec.sections["servers"][name])
         self.outputs = {n: self._output(n, d) for n, d in spec.sections["outputs"].items()}
@@ -128,8 +131,13 @@ class Stack(pulumi.ComponentResource):
                                           " server; declare it inline (name_suffix/size)", name, f"volumes[{i}]")
             for dep in server["depends_on"]:
                 need("servers", dep, name, "depends_on")
-            if server["count"] is not None and server["count"] < 0:
-                raise self._error("must be 0 or more", name, "count")
+            if server["count"] is not None:
+                from openstack_stacks import limits
+
+                try:
+                    limits.count(server["count"])
+                except StackError as exc:
+                    raise self._error(exc.message, name, "count") from None
         self._server_order()
 
     def _server_order(self) -> list[str]:
@@ -162,7 +170,7 @@ class Stack(pulumi.ComponentResource):
         for sub_name, s in d["subnets"].items():
             subnets.append(SubnetArgs(
                 name=sub_name, cidr=s["cidr"], gateway_ip=s["gateway_ip"], dns_nameservers=s["dns_nameservers"],
-                allocation_pools=[(p["start"], p["end"]) for p in s["allocation_pools"]],
+                allocation_pools=[AllocationPoolArgs(start=p["start"], end=p["end"]) for p in s["allocation_pools"]],
                 enable_dhcp=s["enable_dhcp"], router_interface=s["router_interface"],
                 os_name=self.spec.name_prefix + (s["name"] or sub_name),
             ))
@@ -173,7 +181,10 @@ class Stack(pulumi.ComponentResource):
         args = NetworkArgs(subnets=subnets, external_network=d["external_network"], router=d["router"],
                            mtu=d["mtu"], port_security_enabled=d["port_security_enabled"], shared=d["shared"],
                            os_name=self._os(d, name))
-        return Network(name, args, self._child(d))
+        try:
+            return Network(name, args, self._child(d))
+        except StackError as exc:
+            raise exc.with_context(file=self.spec.file, resource=name) from None
 
     def _security_groups(self) -> dict[str, SecurityGroup]:
         groups: dict[str, SecurityGroup] = {}
@@ -229,6 +240,7 @@ class Stack(pulumi.ComponentResource):
     def _servers(self, name: str, d: dict[str, Any]) -> list[Server]:
         members = []
         depends = [s for dep in d["depends_on"] for s in self.servers[dep]]
+        depends += [w for dep in d["depends_on"] for w in self.boot_waits.get(dep, [])]
         for index, member in enumerate(member_names(name, d["count"])):
             idx = None if d["count"] is None else index
             md = _with_index(d, idx)
@@ -239,8 +251,23 @@ class Stack(pulumi.ComponentResource):
                 raise exc.with_context(file=self.spec.file, resource=member) from None
             opts = pulumi.ResourceOptions(parent=self, aliases=[pulumi.Alias(name=o) for o in old] or None,
                                           depends_on=depends or None)
-            members.append(Server(member, server, opts))
+            built = Server(member, server, opts)
+            if d["wait"] is not None:
+                built.boot_wait = self._boot_wait(member, built, d["wait"])
+                self.boot_waits.setdefault(name, []).append(built.boot_wait)
+            members.append(built)
         return members
+
+    def _boot_wait(self, member: str, server: Server, wait: dict[str, Any]) -> BootWait:
+        """`wait:` on a server: pulumi up waits for its script's exit status (reported by the boot signal)."""
+        secrets = [self.spec.values[n] for n in sorted(self.spec.secret_parameters) if n in self.spec.values]
+        try:
+            return BootWait(f"{member}-boot", BootWaitArgs(
+                server_ids=[server.instance.id], handle=boot_handle(member), count=1, timeout=wait["timeout"],
+                secrets=[reveal(v)[0] for v in secrets],
+                description=f"first boot of server {member}: its script's exit status"), self._child())
+        except StackError as exc:
+            raise exc.with_context(file=self.spec.file, resource=member, field="wait.timeout") from None
 
     def _server(self, member: str, d: dict[str, Any], old_members: list[str]) -> ServerArgs:
         ports = []
@@ -311,19 +338,24 @@ class Stack(pulumi.ComponentResource):
         metadata = {"AWS::CloudFormation::Init": cfn_init} if cfn_init else None
         if metadata is not None:
             json.dumps(metadata)
+        if d["wait"] is not None and d["user_data_format"] != "HEAT_CFNTOOLS":
+            raise self._error("wait needs user_data_format HEAT_CFNTOOLS (loguserdata reports the script's exit "
+                              "status)", member, "wait")
+        if d["wait"] is not None and not script:
+            raise self._error("wait needs a script: its exit status is what the server reports", member, "wait")
         spec = UserDataSpec(format=d["user_data_format"], script=script, parts=tuple(parts), metadata=metadata,
-                            instance_user=d["instance_user"], metadata_server_url=d["metadata_server_url"])
+                            instance_user=d["instance_user"], metadata_server_url=d["metadata_server_url"],
+                            boot_signal=boot_handle(member) if d["wait"] is not None else None)
         if s1 or s2 or s3:
             # user data carrying a secret parameter is a Pulumi secret end to end.
             return pulumi.Output.secret("").apply(lambda _: spec)
         return spec
 
     def _read(self, relative: str, resource: str, field: str) -> str:
-        path = self.spec.base_dir / relative
-        try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise self._error(f"cannot read {path}: {exc.strerror}", resource, field) from None
+        from openstack_stacks import files
+
+        return files.read_reference(relative, base=self.spec.base_dir, file=self.spec.file, resource=resource,
+                                    field=field)
 
     # -- outputs -------------------------------------------------------------------------------
     def _output(self, name: str, d: dict[str, Any]) -> pulumi.Input[Any]:
@@ -374,6 +406,9 @@ ATTRIBUTES: dict[str, dict[str, Any]] = {
         "name": lambda s: s.instance.name,
         "private_ip": lambda s: s.private_ip,
         "public_ip": lambda s: s.public_ip,
+        "boot_status": lambda s: _boot(s).status,
+        "boot_reason": lambda s: _boot(s).reason,
+        "boot_data": lambda s: _boot(s).data.apply(lambda d: json.loads(d or "{}").get("boot")),
     },
     "networks": {
         "id": lambda n: n.network.id,
@@ -385,6 +420,19 @@ ATTRIBUTES: dict[str, dict[str, Any]] = {
     "keypairs": {"name": lambda k: k.name, "private_key": lambda k: pulumi.Output.secret(k.keypair.private_key)},
     "server_groups": {"id": lambda g: g.id},
 }
+
+
+def boot_handle(member: str) -> str:
+    """The console signal handle of a waited server: its member name in the characters a frame allows."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", member)[-64:]
+
+
+def _boot(server: Server) -> BootWait:
+    wait = getattr(server, "boot_wait", None)
+    if wait is None:
+        raise StackError(f"server '{server.logical_name}' is not waited for: give it `wait:` to read what its "
+                         "boot reported")
+    return wait
 
 
 def _join_template(values: list[Any]) -> str | list[str]:

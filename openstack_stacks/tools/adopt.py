@@ -59,10 +59,10 @@ NOT_IN_CLOUD = {
     "OS::Heat::MultipartMime": "rendered into the servers' user data",
     "OS::Heat::SoftwareConfig": "rendered into the servers' user data",
     "OS::Heat::StructuredConfig": "rendered into the servers' user data",
-    "OS::Heat::WaitCondition": "a no-op dependency in this program",
-    "OS::Heat::WaitConditionHandle": "a no-op dependency in this program",
-    "AWS::CloudFormation::WaitCondition": "a no-op dependency in this program",
-    "AWS::CloudFormation::WaitConditionHandle": "a no-op dependency in this program",
+    "OS::Heat::WaitCondition": "a boot wait (components.boot_wait) here: nothing to import",
+    "OS::Heat::WaitConditionHandle": "a console signal name here, no cloud resource",
+    "AWS::CloudFormation::WaitCondition": "a boot wait (components.boot_wait) here: nothing to import",
+    "AWS::CloudFormation::WaitConditionHandle": "a console signal name here, no cloud resource",
     "OS::Heat::ResourceGroup": "a group: its members are mapped one by one",
 }
 # Values Heat generated and kept in its own database: the program cannot know them.

@@ -79,7 +79,11 @@ class _Subnet:
 
     def take(self, address: str | None, owner: str) -> str:
         if address:
-            ip = ipaddress.ip_address(address)
+            try:
+                ip = ipaddress.ip_address(address)
+            except ValueError:
+                raise StackError(f"fixed IP {address!r} is not an IP address", resource=owner,
+                                 field="fixed_ip") from None
             if ip not in self.net:
                 raise StackError(f"fixed IP {address} is outside subnet {self.net}", resource=owner, field="fixed_ip")
             if str(ip) in self.used:
@@ -137,13 +141,21 @@ class OfflineCloud(pulumi.runtime.Mocks):
             handler = getattr(self, "_" + args.typ.split(":")[-1].lower(), None)
             if handler is not None:
                 state.update(handler(rid, args.name, inputs))
-        except BaseException as exc:  # surfaced by the render after the run
+        except StackError as exc:  # surfaced by the render after the run
+            self.errors.append(exc.with_context(resource=args.name))
+        except (ValueError, TypeError, KeyError, IndexError) as exc:  # an input the cloud would refuse
+            self.errors.append(StackError(f"the cloud would refuse its inputs: {exc}", resource=args.name))
+        except BaseException as exc:
             self.errors.append(exc)
-        return rid, state
+        return rid, _secret_like_inputs(state, args.inputs)
 
     def _network(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         self.network_names[rid] = str(inputs.get("name") or name)
         return {}
+
+    def _bootwait(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
+        """A boot wait (components.boot_wait) offline: no instance boots, so no signal arrives."""
+        return {"data": "{}", "status": "WAITING", "reason": "offline render: no boot, no signals"}
 
     def _subnet(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
         network = self.network_names.get(str(inputs.get("networkId")), str(inputs.get("networkId")))
@@ -228,3 +240,15 @@ class OfflineCloud(pulumi.runtime.Mocks):
         subnet = self.subnets.get(str(inputs.get("subnetId")))
         return {"portId": stable_id("router-port", name), "subnetId": inputs.get("subnetId"),
                 "ipAddress": subnet.gateway if subnet else None}
+
+
+def _secret_like_inputs(state: dict[str, Any], inputs: dict[str, Any]) -> dict[str, Any]:
+    """Mark as secret every output whose input of the same name was secret, as the Pulumi engine does (the
+    mock monitor would hand them back in plain text: a secret key pair name came back as `name`)."""
+    from pulumi.runtime import rpc
+
+    out = dict(state)
+    for key, value in inputs.items():
+        if rpc.is_rpc_secret(value) and key in out and not rpc.is_rpc_secret(out[key]):
+            out[key] = rpc.wrap_rpc_secret(out[key])
+    return out

@@ -1,4 +1,4 @@
-"""`python -m components diff OLD NEW [-p k=v ...] [--json]`: what would change between two versions.
+"""`python -m components diff OLD NEW [-p k=v ...] [--json] [--svg FILE]`: what would change between two versions.
 
 OLD and NEW are rendered `plan.json` files (or directories holding one), stack files or templates
 (rendered offline with `openstack_stacks.tools.offline.render`). Exit 0 when nothing changes, 3 when something
@@ -32,11 +32,44 @@ def load_plan(path: str | Path, parameters: dict[str, Any] | None = None, *,
             doc = json.loads(path.read_text())
         except (OSError, ValueError) as exc:
             raise StackError(f"not readable as JSON: {exc}", file=str(path)) from None
-        if isinstance(doc, dict) and isinstance(doc.get("resources"), list) and "project" in doc:
+        if isinstance(doc, dict) and "project" in doc:
+            check_plan(doc, str(path))
             return doc
     from openstack_stacks.tools.offline import render
 
     return render(path, parameters or {}, env_files=env_files, stack=stack).to_dict()
+
+
+def check_plan(doc: dict[str, Any], path: str) -> None:
+    """Refuse a plan.json whose shape the diff cannot read, naming the file and the entry."""
+    def fail(message: str, field: str | None = None) -> StackError:
+        return StackError(f"not a plan.json document: {message}", file=path, field=field)
+
+    if not isinstance(doc.get("resources"), list):
+        raise fail("'resources' must be a list", "resources")
+    for i, res in enumerate(doc["resources"]):
+        where = f"resources[{i}]"
+        if not isinstance(res, dict):
+            raise fail(f"each resource must be a mapping, got {type(res).__name__}", where)
+        for key in ("urn", "name", "type"):
+            if not isinstance(res.get(key), str) or not res.get(key):
+                raise fail(f"a resource needs a string '{key}'", f"{where}.{key}")
+        for key, kind in (("inputs", dict), ("options", dict), ("secretInputs", list)):
+            if res.get(key) is not None and not isinstance(res[key], kind):
+                raise fail(f"'{key}' must be a {'mapping' if kind is dict else 'list'}", f"{where}.{key}")
+        opts = res.get("options") or {}
+        for key in ("ignoreChanges", "replaceOnChanges", "dependsOn", "aliases"):
+            if opts.get(key) is not None and not (isinstance(opts[key], list)
+                                                  and all(isinstance(v, str) for v in opts[key])):
+                raise fail(f"'options.{key}' must be a list of strings", f"{where}.options.{key}")
+        if res.get("parent") is not None and not isinstance(res["parent"], str):
+            raise fail("'parent' must be a URN or null", f"{where}.parent")
+    for key in ("outputs", "userData"):
+        if doc.get(key) is not None and not isinstance(doc[key], dict):
+            raise fail(f"'{key}' must be a mapping", key)
+    for name, rec in (doc.get("userData") or {}).items():
+        if not isinstance(rec, dict):
+            raise fail("each user data record must be a mapping", f"userData.{name}")
 
 
 def _is_plan(path: str | Path) -> bool:
@@ -85,10 +118,26 @@ def diff_files(old: str | Path, new: str | Path, parameters: dict[str, Any] | No
                old_parameters: dict[str, Any] | None = None, new_parameters: dict[str, Any] | None = None,
                env_files: tuple[str, ...] = (), stack: str = "dev") -> PlanDiff:
     """Diff two plan files / stack files / templates (`parameters` apply to both renders)."""
+    return diff_plans(*load_both(old, new, parameters, old_parameters=old_parameters,
+                                 new_parameters=new_parameters, env_files=env_files, stack=stack))
+
+
+def load_both(old: str | Path, new: str | Path, parameters: dict[str, Any] | None = None, *,
+              old_parameters: dict[str, Any] | None = None, new_parameters: dict[str, Any] | None = None,
+              env_files: tuple[str, ...] = (), stack: str = "dev") -> tuple[dict[str, Any], dict[str, Any]]:
+    """The OLD and NEW plan.json documents (`parameters` apply to both renders)."""
     base = dict(parameters or {})
-    old_plan, new_plan = _load_both(old, new, {**base, **(old_parameters or {})},
-                                    {**base, **(new_parameters or {})}, env_files, stack)
-    return diff_plans(old_plan, new_plan)
+    return _load_both(old, new, {**base, **(old_parameters or {})}, {**base, **(new_parameters or {})},
+                      env_files, stack)
+
+
+def write_svg(path: str | Path, old: dict[str, Any], new: dict[str, Any], diff: PlanDiff) -> None:
+    """The topology of NEW with the diff's steps marked, as SVG; a missing `dot` is one clear error."""
+    from openstack_stacks.tools.pictures import diff_topology_svg, dot_available
+
+    if not dot_available():
+        raise StackError("--svg needs Graphviz's `dot` program (apt-get install graphviz)", field="--svg")
+    Path(path).write_text(diff_topology_svg(old, new, diff))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -108,6 +157,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--stack", default="dev", help="Pulumi stack name used in URNs (default: dev)")
     parser.add_argument("--json", action="store_true", help="print the diff as JSON")
     parser.add_argument("--show-same", action="store_true", help="also list unchanged resources")
+    parser.add_argument("--svg", metavar="FILE", help="also draw the topology of NEW with each change marked "
+                                                       "(needs Graphviz `dot`)")
     return parser
 
 
@@ -117,12 +168,15 @@ def main(argv: list[str]) -> int:
 
     args = _parser().parse_args(argv)
     try:
-        diff = diff_files(args.old, args.new, parse_parameters(args.parameter),
-                          old_parameters=parse_parameters(args.old_parameter),
-                          new_parameters=parse_parameters(args.new_parameter),
-                          env_files=tuple(args.environment), stack=args.stack)
+        old, new = load_both(args.old, args.new, parse_parameters(args.parameter),
+                             old_parameters=parse_parameters(args.old_parameter),
+                             new_parameters=parse_parameters(args.new_parameter),
+                             env_files=tuple(args.environment), stack=args.stack)
+        diff = diff_plans(old, new)
+        if args.svg:
+            write_svg(args.svg, old, new, diff)
     except ValueError as exc:  # StackError is a ValueError; so are malformed plans
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_INVALID
     sys.stdout.write(render_json(diff) if args.json else render_text(diff, show_same=args.show_same))
     if diff.errors:

@@ -32,7 +32,8 @@ from pulumi.runtime.proto import resource_pb2, source_pb2
 from components.errors import StackError
 from openstack_stacks import report
 from openstack_stacks.tools.cloudmodel import OfflineCloud
-from openstack_stacks.tools.schema import SECRET_SIG, check_inputs
+from openstack_stacks.tools.ordering import ConstructionOrder, canonical
+from openstack_stacks.tools.schema import DYNAMIC_PREFIX, SECRET_SIG, check_inputs
 from openstack_stacks.tools.urns import engine_urn, normalise
 
 PROJECT = "openstack-stacks"
@@ -43,8 +44,11 @@ INSTANCE = "openstack:compute/instance:Instance"
 
 
 def secret_digest(value: Any) -> str:
-    """Stable digest of a secret value (the value itself is never written)."""
-    return "sha256:" + hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()
+    """Keyed digest of a secret value (the value itself is never written; the key stays out of the plan:
+    `openstack_stacks.tools.plankey`)."""
+    from openstack_stacks.tools.plankey import digest
+
+    return digest(json.dumps(value, sort_keys=True).encode())
 
 
 def _redact(value: Any) -> tuple[Any, bool]:
@@ -145,6 +149,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         super().__init__(cloud)
         self.records: list[dict[str, Any]] = []
         self.plain_inputs: dict[str, dict[str, Any]] = {}
+        self.invokes: list[dict[str, Any]] = []  # provider function calls: token, provider reference ("" = default)
+
+    def Invoke(self, request):  # noqa: N802 - gRPC name
+        self.invokes.append({"token": request.tok, "provider": request.provider})
+        return super().Invoke(request)
         self.input_dependencies: dict[str, dict[str, list[str]]] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
@@ -187,6 +196,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 "aliases": sorted(set(aliases)),
             },
         })
+        if request.provider:  # "<provider urn>::<id>"; absent = the default provider
+            self.records[-1]["provider"] = request.provider
         self.plain_inputs[response.urn] = _plain(raw)
         self._record_input_dependencies(response.urn, request)
         return response
@@ -228,6 +239,7 @@ class Plan:
     user_data: dict[str, UserDataRecord]
     notes: list[str]
     artifacts: dict[str, str]
+    invokes: list[dict[str, Any]] = field(default_factory=list)  # lookups as sent: token, provider ("" default)
     # URN -> input name -> URNs its value came from (not written to plan.json).
     input_dependencies: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
@@ -369,9 +381,10 @@ def _parts_by_email(mime: bytes) -> list[dict[str, Any]]:
 
 
 def _config_map(stack_file: str, parameters: dict[str, Any], secret_parameters: dict[str, Any],
-                env_files: list[str]) -> tuple[dict[str, str], list[str]]:
+                env_files: list[str], allowed_roots: list[str] | None = None) -> tuple[dict[str, str], list[str]]:
     """The config map and secret keys the CLI would hand the program (`PULUMI_CONFIG`,
-    `PULUMI_CONFIG_SECRET_KEYS`) for these values, secrets under `secretParameters`."""
+    `PULUMI_CONFIG_SECRET_KEYS`) for these values, secrets under `secretParameters`; `allowed_roots` as
+    config `allowedRoots`."""
     cfg = {f"{PROJECT}:stackFile": stack_file, f"{PROJECT}:parameters": json.dumps(parameters)}
     secret_keys = []
     if secret_parameters:
@@ -379,6 +392,8 @@ def _config_map(stack_file: str, parameters: dict[str, Any], secret_parameters: 
         secret_keys.append(f"{PROJECT}:secretParameters")
     if env_files:
         cfg[f"{PROJECT}:environment"] = json.dumps(env_files)
+    if allowed_roots:
+        cfg[f"{PROJECT}:allowedRoots"] = json.dumps([str(Path(r).resolve()) for r in allowed_roots])
     return cfg, secret_keys
 
 
@@ -389,17 +404,19 @@ def render(
     env_files: list[str] | tuple[str, ...] = (),
     stack: str = "dev",
     secret_parameters: dict[str, Any] | None = None,
+    allowed_roots: list[str] | tuple[str, ...] = (),
 ) -> Plan:
     """Run the real program for `path` offline; raise StackError on bad input or a schema violation.
 
-    `secret_parameters` are given as `pulumi config set --path secretParameters.NAME --secret` gives them.
+    `secret_parameters` are given as `pulumi config set --path secretParameters.NAME --secret` gives them;
+    `allowed_roots` widen where file references may read (config `allowedRoots`).
     """
     from openstack_stacks import program
     path = Path(path)
     if not path.exists():
         raise StackError("no such file", file=str(path))
     config, secret_keys = _config_map(str(path), dict(parameters or {}), dict(secret_parameters or {}),
-                                      list(env_files))
+                                      list(env_files), list(allowed_roots))
     with _gc_tuned_for_render():
         return run_program(program.main, source=str(path), config=config, stack=stack, secret_keys=secret_keys)
 
@@ -419,10 +436,13 @@ def run_program(
     artifacts_holder: dict[str, str] = {}
     failure: list[BaseException] = []
 
+    construction = ConstructionOrder()
+
     @pulumi.runtime.test
     def program() -> pulumi.Output[Any]:
         try:
-            program_body()
+            with construction.body():
+                program_body()
         except BaseException as exc:
             failure.append(exc)
             return pulumi.Output.from_input(None)
@@ -445,30 +465,34 @@ def run_program(
     loop.set_default_executor(executor)
     cwd = os.getcwd()
     try:
-        with _sdk_tuned_for_mocks():
+        with _sdk_tuned_for_mocks(), construction.watching():
             # Relative paths in the program (stack files, get_file) resolve from the project directory.
             if not Path(cwd, source).exists() and (ROOT / source).exists():
                 os.chdir(ROOT)
             program()
-    except StackError:
-        raise
+    except StackError as exc:
+        failure.append(exc)
     except Exception as exc:
         failure.append(exc)
     finally:
         os.chdir(cwd)
         executor.shutdown(wait=True)
+    scrubbed = [report.scrub(n) for n in report.peek_notes()]
+    errors = [_scrubbed(_as_stack_error(exc, Path(source))) for exc in [*failure, *cloud.errors]]
     notes, _ = report.take()
-    for exc in [*failure, *cloud.errors]:
-        raise _as_stack_error(exc, Path(source))
+    notes = scrubbed
+    for error in errors:
+        raise error
     _check_schema(monitor, Path(source))
     return Plan(
         source=source,
         stack=stack,
-        resources=monitor.records,
+        resources=canonical(monitor.records, construction),
         outputs=_redact_outputs(outputs_holder),
         user_data=_user_data(monitor),
         notes=notes,
         artifacts=artifacts_holder,
+        invokes=monitor.invokes,
         input_dependencies=monitor.input_dependencies,
     )
 
@@ -484,9 +508,17 @@ def _as_stack_error(exc: BaseException, path: Path) -> StackError:
     return StackError(f"{type(exc).__name__}: {exc}", file=str(path))
 
 
+def _scrubbed(error: StackError) -> StackError:
+    """The error with every secret parameter value replaced by `[secret]` (a value can reach a message
+    through a check that did not know it was secret: a CIDR, a cloud-config schema error, ...)."""
+    return StackError(report.scrub(error.message), file=error.file,
+                      resource=report.scrub(error.resource) if error.resource else None,
+                      field=report.scrub(error.field) if error.field else None)
+
+
 def _check_schema(monitor: RecordingMonitor, path: Path) -> None:
     for record in monitor.records:
-        if not record["custom"] or not record["type"].startswith("openstack:"):
+        if not record["custom"] or not record["type"].startswith(("openstack:", DYNAMIC_PREFIX)):
             continue
         problems = check_inputs(record["type"], monitor.plain_inputs[record["urn"]])
         if problems:

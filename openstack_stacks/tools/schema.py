@@ -24,8 +24,20 @@ def load_schema() -> dict[str, Any]:
 
 
 def resource_schema(token: str) -> dict[str, Any] | None:
-    """Schema of one resource type, or None for types outside the provider."""
+    """Schema of one resource type (the provider's, or a dynamic resource of the library), or None."""
+    if token.startswith(DYNAMIC_PREFIX):
+        return dynamic_schemas().get(token)
     return load_schema()["resources"].get(token)
+
+
+DYNAMIC_PREFIX = "pulumi-python:dynamic"
+
+
+def dynamic_schemas() -> dict[str, dict[str, Any]]:
+    """The library's dynamic resources (a pickled `__provider` input each, outside any provider schema)."""
+    from components import boot_wait
+
+    return {boot_wait.TYPE: boot_wait.SCHEMA}
 
 
 def unwrap_secret(value: Any) -> Any:

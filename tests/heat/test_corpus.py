@@ -9,6 +9,7 @@ import pytest
 
 from components.errors import StackError
 from openstack_stacks.tools.offline import render
+from userdata import signals
 
 CORPUS = Path(__file__).parents[1] / "corpus"
 HT = CORPUS / "heat-templates"
@@ -19,6 +20,7 @@ FIP = "openstack:networking/floatingIp:FloatingIp"
 VOLUME = "openstack:blockstorage/volume:Volume"
 ATTACH = "openstack:compute/volumeAttach:VolumeAttach"
 RULE = "openstack:networking/secGroupRule:SecGroupRule"
+BOOT_WAIT = "pulumi-python:dynamic/openstack-stacks:BootWait"
 NEW_NET = {"key_name": "ops", "image": "debian-12", "flavor": "m1.small", "public_net": "public",
            "private_net_name": "private", "private_net_cidr": "10.50.0.0/24", "private_net_gateway": "10.50.0.1",
            "private_net_pool_start": "10.50.0.10", "private_net_pool_end": "10.50.0.200"}
@@ -69,7 +71,8 @@ RENDERS = [
 ]
 UNSUPPORTED = [
     ("hot/server_with_encrpyted_volume.yaml", {"key_name": "ops", "image_id": "fedora", "instance_type": "m1"},
-     "resource type 'OS::Cinder::VolumeType' is not supported"),
+     "OS::Cinder::EncryptedVolumeType is not supported: pulumi-openstack has no resource for a volume type's "
+     "encryption"),
 ]
 
 
@@ -125,11 +128,6 @@ def test_servers_in_new_net_keeps_template_names_and_dependencies():
     assert subnet["allocationPools"] == [{"start": "10.50.0.10", "end": "10.50.0.200"}]
     assert by_name["server1_port"]["urn"] in by_name["server1_floating_ip"]["options"]["dependsOn"]
     assert plan.outputs["server1_private_ip"].startswith("10.50.0.")
-
-
-def test_wait_condition_is_a_visible_noop():
-    plan = render(HT / "hot/native_waitcondition.yaml", {"key_name": "ops", "image": "cirros", "flavor": "m1"})
-    assert any("wait condition 'wait_condition' is a no-op dependency" in n for n in plan.notes)
 
 
 def test_cfn_wordpress_user_data_is_heat_cfntools_with_cfn_init_metadata():
@@ -193,7 +191,7 @@ def test_puppet_agent_multipart_software_config_carries_get_file_parts():
     mime = record.mime.decode(errors="replace")
     module = (HT / "hot/Windows/PuppetAgent/heat-powershell-utils.psm1").read_text()
     assert module.splitlines()[0] in mime or len(record.parts) >= 3
-    assert "noop://heat-wait-condition/puppet_agent_wait_condition_handle" in mime or "true" in mime
+    assert "https://signal.invalid/openstack-stacks/v1/puppet_agent_wait_condition_handle" in mime
 
 
 NODE = {"ssh_key_name": "ops", "server_image": "fedora-21", "server_flavor": "m1.small", "fixed_network_id": "kolla",
@@ -210,7 +208,12 @@ def test_kolla_node_template_alone(variant):
     instance = by_name["kolla_node"]
     assert instance["type"] == INSTANCE
     assert plan.user_data["kolla_node"].mime.startswith(b"#!/bin/")  # user_data_format RAW: no MIME
-    assert "noop://heat-wait-condition/node_wait_handle" in plan.user_data["kolla_node"].mime.decode()
+    script = plan.user_data["kolla_node"].mime.decode()
+    assert "'https://signal.invalid/openstack-stacks/v1/node_wait_handle'" in script
+    assert script.index("/usr/local/bin/curl") < script.index("cfn-signal -e0")  # RAW: shim installed first
+    wait = by_name["node_wait_condition"]
+    assert wait["type"] == BOOT_WAIT and instance["urn"] in wait["options"]["dependsOn"]
+    assert wait["inputs"]["handle"] == "node_wait_handle" and wait["inputs"]["serverIds"] == [instance["id"]]
     ports = [r for r in plan.resources if r["type"] == PORT and r["name"].startswith("kolla_node_eth")]
     assert len(ports) == 2  # eth0 on the fixed network, eth1 on the container network
     assert plan.outputs["kolla_node_external_ip"]
@@ -234,7 +237,10 @@ def test_script_deployments_run_at_first_boot_with_their_inputs():
     script = (HT / "hot/software-config/example-templates/config-scripts/example-script.sh").read_text()
     assert script.splitlines()[2] in mime
     assert "export foo=fooooo" in mime and "export bar=barmy" in mime
-    assert plan.outputs["result"].startswith("unavailable under Pulumi")
+    assert plan.outputs["result"] is None  # offline: no boot, no result signal
+    assert "deploy-deployment" in mime and signals.shell_command("deploy-deployment") in mime
+    waits = {r["name"]: r for r in plan.by_type(BOOT_WAIT)}
+    assert waits["deployment"]["inputs"]["handle"] == "deploy-deployment"
     assert any("software deployment 'deployment' runs once at the first boot" in n for n in plan.notes)
 
 

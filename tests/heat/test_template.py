@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from collections import Counter
 from pathlib import Path
@@ -72,15 +73,17 @@ def test_hot_functions_and_conditions(tmp_path):
     assert out["only_big"] == "kept" and "only_small" not in out
 
 
-def test_function_of_a_later_version_is_refused(tmp_path):
+def test_function_of_a_later_version_is_data_with_a_note(tmp_path):
     path = write(tmp_path, """\
         heat_template_version: 2015-04-30
         resources: {}
         outputs:
           x: {value: {str_split: [",", "a,b"]}}
         """)
-    with pytest.raises(StackError, match="function 'str_split' is not supported in heat_template_version 2015-04-30"):
-        render(path)
+    result = render(path)
+    assert result.outputs["x"] == {"str_split": [",", "a,b"]}  # Heat reads it as data
+    assert any("'str_split' is not a function in heat_template_version 2015-04-30 (it needs 2015-10-15"
+               in n for n in result.notes)
 
 
 def test_str_replace_strict_forms(tmp_path):
@@ -90,17 +93,17 @@ def test_str_replace_strict_forms(tmp_path):
         outputs:
           x: {value: {str_replace_strict: {template: abc, params: {zzz: 1}}}}
         """)
-    with pytest.raises(StackError, match="params not found in template: zzz"):
+    with pytest.raises(StackError, match="The following params were not found in the template: zzz"):
         render(path)
     path.write_text(path.read_text().replace("str_replace_strict", "str_replace_vstrict").replace("zzz: 1", "a: ''"))
-    with pytest.raises(StackError, match="params with empty values: a"):
+    with pytest.raises(StackError, match="str_replace_vstrict has an undefined or empty value for param a"):
         render(path)
 
 
 @pytest.mark.parametrize("value,message", [
-    ("ab", "length must be between 3 and 8"),
-    ("abcdefghij", "length must be between 3 and 8"),
-    ("abc!", "must match pattern"),
+    (r"ab", r"length 2 is out of range \(min: 3, max: 8\)"),
+    ("abcdefghij", r"length 10 is out of range \(min: 3, max: 8\)"),
+    ("abc!", "does not match pattern"),
 ])
 def test_string_constraints(tmp_path, value, message):
     path = write(tmp_path, """\
@@ -129,11 +132,11 @@ def test_number_constraints_and_modulo(tmp_path):
           size: {value: {get_param: size}}
         """)
     assert render(path, {"size": "4"}).outputs["size"] == 4
-    with pytest.raises(StackError, match="must be 0 modulo 2"):
+    with pytest.raises(StackError, match="is not a multiple of 2 with an offset of 0"):
         render(path, {"size": "5"})
-    with pytest.raises(StackError, match="must be between 2 and 10"):
+    with pytest.raises(StackError, match=r"12 is out of range \(min: 2, max: 10\)"):
         render(path, {"size": "12"})
-    with pytest.raises(StackError, match=r"must be one of m1\.small, m1\.large"):
+    with pytest.raises(StackError, match=r"is not an allowed value \[\"m1\.small\", \"m1\.large\"\]"):
         render(path, {"size": "4", "flavor": "m1.huge"})
     with pytest.raises(StackError, match="unknown parameter"):
         render(path, {"size": "4", "colour": "red"})
@@ -240,7 +243,7 @@ def test_cfn_functions_mappings_and_pseudo_parameters(tmp_path):
     out = render(path).outputs
     assert out == {"Image": "F17-x86_64", "Joined": "c/ap-southeast-1", "Sel": "b", "AZ": "nova",
                    "B64": "plain", "If": "wide"}
-    with pytest.raises(StackError, match="must be one of 32, 64"):
+    with pytest.raises(StackError, match="is not an allowed value"):
         render(path, {"Arch": "16"})
 
 
@@ -274,7 +277,8 @@ def test_hot_2013_keeps_cfn_join_until_2014_10_16(tmp_path):
           x: {{value: {{"Fn::Join": ["-", [a, b]]}}}}
         """
     assert render(write(tmp_path, text.format(version="2013-05-23"))).outputs["x"] == "a-b"
-    with pytest.raises(StackError, match="function 'Fn::Join' is not supported in heat_template_version 2014-10-16"):
+    with pytest.raises(StackError, match=r"The function Fn::Join is not supported in this version of HOT "
+                                         r"\(heat_template_version 2014-10-16\)"):
         render(write(tmp_path, text.format(version="2014-10-16")))
 
 
@@ -302,3 +306,71 @@ def test_random_string_rules_and_salt_and_clear_error(tmp_path):
         render(bad)
     assert "bad.yaml" in str(info.value) and "token" in str(info.value)
     assert "unknown character class 'emoji'" in str(info.value)
+
+
+@pytest.mark.parametrize("policy,expected", [("deletion_policy: Retain\n", "Retain"), ("", "Delete")])
+def test_resource_facade_reads_the_parent_resource(tmp_path, policy, expected):
+    """Heat's test_resource_facade / test_resource_facade_missing_deletion_policy, through a nested template."""
+    write(tmp_path, """\
+        heat_template_version: 2013-05-23
+        resources: {}
+        outputs:
+          md: {value: {resource_facade: metadata}}
+          dp: {value: {resource_facade: deletion_policy}}
+          up: {value: {resource_facade: update_policy}}
+        """, "child.yaml")
+    path = write(tmp_path, f"""\
+        heat_template_version: 2013-05-23
+        resources:
+          parent:
+            type: child.yaml
+            metadata: {{foo: bar}}
+            update_policy: {{blarg: wibble}}
+            {policy}
+        outputs:
+          md: {{value: {{get_attr: [parent, md]}}}}
+          dp: {{value: {{get_attr: [parent, dp]}}}}
+          up: {{value: {{get_attr: [parent, up]}}}}
+        """)
+    assert render(path).outputs == {"md": {"foo": "bar"}, "dp": expected, "up": {"blarg": "wibble"}}
+
+
+def test_resource_facade_outside_a_nested_template_is_an_error(tmp_path):
+    path = write(tmp_path, """\
+        heat_template_version: 2013-05-23
+        resources: {}
+        outputs:
+          md: {value: {resource_facade: metadata}}
+        """)
+    with pytest.raises(StackError, match="only a nested template"):
+        render(path)
+
+
+@pytest.mark.parametrize("name,text", [
+    ("h.yaml", """\
+        heat_template_version: 2016-10-14
+        parameters:
+          pw: {type: string, hidden: true, default: s3cret}
+        conditions:
+          has_pw: {not: {equals: [{get_param: pw}, ""]}}
+        resources: {}
+        outputs:
+          x: {value: {if: [has_pw, "yes", "no"]}}
+          y: {value: {get_param: pw}}
+        """),
+    ("c.template", """\
+        AWSTemplateFormatVersion: 2010-09-09
+        Parameters:
+          pw: {Type: String, NoEcho: true, Default: s3cret}
+        Conditions:
+          HasPw: {"Fn::Not": [{"Fn::Equals": [{Ref: pw}, ""]}]}
+        Resources: {}
+        Outputs:
+          x: {Value: {"Fn::If": [HasPw, "yes", "no"]}}
+          y: {Value: {Ref: pw}}
+        """),
+])
+def test_hidden_parameter_in_conditions_decides_and_stays_secret_elsewhere(tmp_path, name, text):
+    plan = render(write(tmp_path, text, name))
+    assert plan.outputs["x"] == "yes"
+    assert "s3cret" not in json.dumps(plan.to_dict())

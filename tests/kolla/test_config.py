@@ -194,3 +194,10 @@ def test_secret_parameters_are_refused(write_stack, render) -> None:
     """)
     with pytest.raises(StackError, match="secret parameters cannot be used in a Kolla blueprint"):
         render(path)
+
+
+def test_deploy_timeout_default_and_bounds() -> None:
+    assert blueprint().deploy_timeout == 14400
+    assert blueprint(deploy_timeout=3600).deploy_timeout == 3600
+    exc = error_of(deploy_timeout=30)
+    assert exc.field == "kolla.deploy_timeout" and "60-43200 seconds" in exc.message

@@ -287,3 +287,14 @@ def test_aio_with_cinder_puts_the_lvm_volume_on_the_node(write_stack) -> None:
     assert yaml.safe_load(files["/etc/kolla/globals.yml"]["content"])["enable_cinder_backend_lvm"] is True
     storage = files["/etc/kolla/multinode"]["content"].split("[storage]\n", 1)[1].split("\n\n", 1)[0]
     assert storage.startswith("kolla-aio ansible_host=")
+
+
+def test_deploy_node_is_waited_for(ha) -> None:
+    waits = ha.by_type("pulumi-python:dynamic/openstack-stacks:BootWait")
+    assert [w["name"] for w in waits] == ["kolla-deploy-wait"]
+    (wait,) = waits
+    deploy = next(r for r in ha.resources if r["type"] == "openstack:compute/instance:Instance"
+                  and r["id"] in wait["inputs"]["serverIds"])
+    assert deploy["urn"] in wait["options"]["dependsOn"] and wait["inputs"]["handle"] == "kolla-deploy"
+    assert wait["inputs"]["timeout"] == 14400
+    assert ha.outputs["openstack_up"] is False  # offline: no deploy ran

@@ -269,3 +269,32 @@ def test_aio_node_prepares_itself_and_starts_its_own_deployment(boot, aio_files)
     assert report.captured["/var/lib/kolla-node/prepared"]
     assert report.captured["/etc/kolla/multinode"] == aio_files["/etc/kolla/multinode"]
     assert "systemd is not running" in report.captured["/var/log/kolla-deploy.log"]
+
+
+def _signal_env(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
+    """The signal helper the deploy node gets, writing its console lines to a file."""
+    from userdata import signals
+
+    (tmp_path / "console").touch()
+    helper = tmp_path / "openstack-stacks-signal"
+    helper.write_text(signals.helper_script().replace("/dev/console /dev/ttyS0", str(tmp_path / "console"))
+                      .replace("/var/log/openstack-stacks-signals.log", str(tmp_path / "signals.log")))
+    helper.chmod(0o755)
+    return {**env, "KOLLA_SIGNAL_COMMAND": str(helper)}
+
+
+def test_deploy_script_signals_the_failed_step_then_success(tmp_path, aio_files) -> None:
+    from userdata import signals
+
+    assert aio_files["/usr/local/sbin/openstack-stacks-signal"] == signals.helper_script()
+    assert "KOLLA_SIGNAL_HANDLE=kolla-deploy" in aio_files["/etc/kolla/deploy.env"]
+    env = _signal_env(tmp_path, deploy_sandbox(tmp_path, aio_files))
+    assert deploy(env, KOLLA_TEST_FAIL_AT="deploy").returncode == 3
+    failed = signals.evaluate([(tmp_path / "console").read_text()], "kolla-deploy")
+    assert failed.status == "FAILURE" and failed.data() == {"kolla-deploy": "deploy"}
+    assert failed.reason.startswith("kolla-deploy step deploy failed (exit 3); see ")
+    (tmp_path / "console").write_text("")
+    assert deploy(env).returncode == 0
+    done = signals.evaluate([(tmp_path / "console").read_text()], "kolla-deploy")
+    assert done.status == "SUCCESS" and done.reason == "OpenStack is deployed (kolla-ansible 22.2.0)"
+    assert done.data()["kolla-deploy"].startswith("http://")

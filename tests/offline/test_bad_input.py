@@ -101,7 +101,7 @@ def test_bad_rule_cidr(render, write_stack) -> None:
 def test_constraint_violation(render, write_stack) -> None:
     text = "parameters:\n  n: {type: number, default: 3, constraints: [{range: {min: 1, max: 2}}]}\n" + BASE
     err = _error(render, write_stack, text)
-    assert "parameter n" in str(err) and "above the maximum 2" in str(err)
+    assert "parameter n" in str(err) and "3 is out of range (min: 1, max: 2)" in str(err)
 
 
 def test_wrong_parameter_type(render, write_stack) -> None:

@@ -140,7 +140,7 @@ def test_secret_parameter_makes_user_data_secret_and_never_plain() -> None:
     plan = render("stacks/app-db.yaml", {"db_password": "Sup3r-secret-pw"})
     db = plan.get("db", INSTANCE)
     assert "userData" in db["secretInputs"]
-    assert db["inputs"]["userData"]["secret"].startswith("sha256:")
+    assert db["inputs"]["userData"]["secret"].startswith("hmac-sha256:")
     assert "Sup3r-secret-pw" not in plan.to_json()
     assert plan.user_data["db"].secret
     assert b"Sup3r-secret-pw" in plan.user_data["db"].mime  # the cloud still receives it

@@ -5,6 +5,7 @@ from openstack_stacks.heat.resources import (  # noqa: F401 - registers
     cinder,
     config,
     deployment,
+    mapped,
     nested,
     neutron,
     nova,

@@ -8,7 +8,7 @@ import pulumi
 
 from openstack_stacks import report
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
-from openstack_stacks.heat.resources.nested import TemplateComponent
+from openstack_stacks.heat.resources.nested import TemplateComponent, group_policy_note
 from openstack_stacks.heat.resources.nova import Ec2Instance
 from openstack_stacks.heat.values import lift
 
@@ -85,7 +85,10 @@ class InstanceGroup(HeatResource):
         props = {k: v for k, v in launch.props.items() if v is not None and k in Ec2Instance.PROPERTIES}
         props["Tags"] = self.props["Tags"]
         self.members = []
-        for index in range(int(self.props["Size"])):
+        from openstack_stacks import limits
+
+        size = limits.count(self.props["Size"], what="Size", file=self.scope.path, resource=self.name, field="Size")
+        for index in range(size):
             member = Ec2Instance(f"{self.name}-{index}", "AWS::EC2::Instance", dict(props), self.scope,
                                  definition=launch.definition, depends_on=[],
                                  opts=pulumi.ResourceOptions(parent=self.component))
@@ -94,6 +97,7 @@ class InstanceGroup(HeatResource):
         self.resources.append(self.component)
         self.component.register_outputs({})
         report.note(f"instance group '{self.logical}' is a fixed group of {len(self.members)} instance(s)")
+        group_policy_note(self, self.definition.get("UpdatePolicy") or self.definition.get("update_policy"))
 
     def group_name(self) -> str:
         return self.logical

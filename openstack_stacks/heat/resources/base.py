@@ -83,13 +83,41 @@ class HeatResource:
         return pulumi.ResourceOptions.merge(
             self.opts, pulumi.ResourceOptions(depends_on=list(self.depends_on) or None, **extra))
 
+    def invoke_opts(self) -> pulumi.InvokeOptions:
+        """Options for a lookup (get_network, get_image, ...): the provider these resources go to, so a stack
+        in another region (OS::Heat::Stack context) or given an explicit provider looks up there too."""
+        from components.regions import openstack_provider
+
+        return pulumi.InvokeOptions(parent=self.opts.parent, provider=openstack_provider(self.opts))
+
     def build(self) -> None:
         raise NotImplementedError
 
     def ref(self) -> Any:
         return getattr(self, self.REF)()
 
+    def unknowable(self, attribute: str, why: str) -> str:
+        """The value of an attribute Pulumi cannot know: a string saying so, and one note per attribute."""
+        from openstack_stacks import report
+
+        report.note(f"{self.scope.path}: resource '{self.name}': attribute '{attribute}' is not known under "
+                    f"Pulumi ({why}); what reads it gets a text saying so")
+        return f"unknown under Pulumi: {self.type_name} '{self.logical}' attribute '{attribute}' ({why})"
+
+    def status(self) -> str:
+        return self.unknowable("status", "Pulumi keeps no live status; the resource exists once `pulumi up` "
+                                         "succeeds, where Heat would say ACTIVE or available")
+
+    def show(self) -> Any:
+        """Heat's `show` (the API's record): here the attributes this type knows, and the ID."""
+        known = {key: getattr(self, method)() for key, method in self.ATTRIBUTES.items()
+                 if method not in ("show", "status", "console_urls")}
+        return lift(lambda ref, values: {"id": ref, **values}, self.ref(), known)
+
     def attribute(self, name: str, path: list[Any]) -> Any:
+        if name == "show" and name not in self.ATTRIBUTES:
+            value = self.show()
+            return lift(walk_path, value, list(path)) if path else value
         if name not in self.ATTRIBUTES:
             known = ", ".join(sorted(self.ATTRIBUTES)) or "none"
             raise StackError(f"{self.type_name} '{self.name}' has no attribute {name!r} here (supported: {known})",

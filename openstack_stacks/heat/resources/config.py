@@ -22,6 +22,7 @@ class ConfigValue:
     group: str = "Heat::Ungrouped"
     inputs: tuple[tuple[str, Any], ...] = ()  # (name, default) of SoftwareConfig inputs
     structured: Any = None  # StructuredConfig data (with get_input calls left in)
+    outputs: tuple[str, ...] = ()  # names of the declared outputs (read back through the deployment's signal)
 
     def text(self) -> str:
         """The config as one text (a single part), as Heat's `config` attribute."""
@@ -43,17 +44,19 @@ class SoftwareConfig(HeatResource):
     TYPES = ("OS::Heat::SoftwareConfig",)
     PROPERTIES = {"config": Prop(default=""), "group": Prop(default="Heat::Ungrouped"),
                   "inputs": Prop(default=[]),
-                  "outputs": Prop(ignored="deployment outputs stay on the server"),
+                  "outputs": Prop(default=[]),
                   "options": Prop(ignored="no deployment agent")}
     ATTRIBUTES = {"config": "config_text"}
     REF = "value"
 
     def build(self) -> None:
-        def make(config: Any, group: Any, inputs: Any) -> ConfigValue:
+        def make(config: Any, group: Any, inputs: Any, outputs: Any) -> ConfigValue:
             declared = tuple((str(i["name"]), i.get("default")) for i in inputs or [] if isinstance(i, dict))
-            return ConfigValue(self.name, (text_part(str(config)),), str(group), declared)
+            names = tuple(str(o["name"]) for o in outputs or [] if isinstance(o, dict) and o.get("name"))
+            return ConfigValue(self.name, (text_part(str(config)),), str(group), declared, outputs=names)
 
-        self._value = lift(make, self.props["config"], self.props["group"], self.props["inputs"])
+        self._value = lift(make, self.props["config"], self.props["group"], self.props["inputs"],
+                           self.props["outputs"])
 
     def value(self) -> Any:
         return self._value
@@ -109,7 +112,7 @@ class StructuredConfig(SoftwareConfig):
 
     TYPES = ("OS::Heat::StructuredConfig",)
     PROPERTIES = {"config": Prop(default={}), "group": Prop(default="Heat::Ungrouped"), "inputs": Prop(default=[]),
-                  "outputs": Prop(ignored="deployment outputs stay on the server"),
+                  "outputs": Prop(default=[]),
                   "options": Prop(ignored="no deployment agent")}
 
     def build(self) -> None:

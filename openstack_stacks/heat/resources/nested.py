@@ -36,18 +36,27 @@ class NestedTemplate(HeatResource):
                                        "ATTRIBUTES": {n: "output" for n in outputs}})
 
     def build(self) -> None:
-        from openstack_stacks.heat.builder import build_template, outputs_of
-
+        build_template, outputs_of = self.scope.nesting.build_template, self.scope.nesting.outputs_of
         tpl = templates.parse(parse_document(self.FILE).keep_last(), self.FILE)
         self.component = TemplateComponent(self.logical, self.FILE, self.child_opts())
         given = {k: v for k, v in self.props.items() if v is not None}
         self.child = build_template(tpl, given, stack_name=self.scope.stack_name, prefix=self.logical,
                                     environment=self.scope.environment,
                                     opts=pulumi.ResourceOptions(parent=self.component),
-                                    depth=self.scope.depth + 1)
+                                    depth=self.scope.depth + 1, facade=self.facade())
         self.outputs = outputs_of(self.child)
         self.resources.append(self.component)
         self.component.register_outputs({})
+
+    def facade(self) -> dict[str, Any]:
+        """What the nested template's resource_facade reads: this resource's metadata and policies."""
+        from openstack_stacks.heat.functions import resolve
+
+        s, hot = self.scope.template.sections, self.scope.format == "hot"
+        body = self.definition or {}
+        return {"metadata": resolve(body.get(s.metadata) or {}, self.scope),
+                "deletion_policy": body.get(s.deletion_policy) or "Delete",
+                "update_policy": resolve(body.get("update_policy" if hot else "UpdatePolicy") or {}, self.scope)}
 
     def attribute(self, name: str, path: list[Any]) -> Any:
         if name not in self.outputs:
@@ -56,6 +65,27 @@ class NestedTemplate(HeatResource):
 
     def stack_id(self) -> Any:
         return self.component.urn
+
+
+ALL_AT_ONCE = ("`pulumi up` changes every member that differs at the same time (only `--parallel` bounds it), "
+               "with no batches and no pause; a replaced member is created before the old one is deleted, but an "
+               "in-place update (a rebuild, a resize) hits all members together. To roll by hand, run "
+               "`pulumi up --target <member URN>` member by member")
+
+
+def group_policy_note(group: HeatResource, policies: dict[str, Any] | None, what: str = "update_policy") -> None:
+    """Say plainly that Pulumi cannot honour a group's rolling-update / batch policy, naming its settings."""
+    from openstack_stacks import report
+
+    if not policies:
+        return
+    if not isinstance(policies, dict):
+        raise group.fail(f"{what} must be a mapping", field=what)
+    for name, settings in sorted(policies.items()):
+        given = ", ".join(f"{k} {v}" for k, v in sorted((settings or {}).items())) if isinstance(settings, dict) \
+            else ""
+        report.note(f"group '{group.logical}': Pulumi cannot honour {what} {name}"
+                    f"{f' ({given})' if given else ''}: {ALL_AT_ONCE}")
 
 
 @register
@@ -69,14 +99,18 @@ class ResourceGroup(HeatResource):
     REF = "refs"
 
     def build(self) -> None:
-        from openstack_stacks.heat.builder import plugin_for
+        plugin_for = self.scope.nesting.plugin_for
         from openstack_stacks.heat.functions import _substitute
 
         p = self.props
         if p["removal_policies"]:
             raise self.fail("removal_policies is not supported (member names are never reused anyway)")
-        count = int(p["count"])
+        from openstack_stacks import limits
+
+        count = limits.count(p["count"], file=self.scope.path, resource=self.name, field="count")
         definition = p["resource_def"]
+        if not isinstance(definition, dict):
+            raise self.fail("resource_def must be a mapping with a type")
         self.component = TemplateComponent(self.logical, "OS::Heat::ResourceGroup", self.child_opts())
         self.members: list[HeatResource] = []
         type_name = definition.get("type")
@@ -90,6 +124,7 @@ class ResourceGroup(HeatResource):
             self.members.append(member)
         self.resources.append(self.component)
         self.component.register_outputs({})
+        group_policy_note(self, self.definition.get("update_policy") or self.definition.get("UpdatePolicy"))
 
     def refs(self) -> Any:
         return [m.ref() for m in self.members]
@@ -117,15 +152,20 @@ class AutoScalingGroup(ResourceGroup):
     TYPES = ("OS::Heat::AutoScalingGroup",)
     PROPERTIES = {"resource": Prop(required=True), "min_size": Prop(required=True), "max_size": Prop(required=True),
                   "desired_capacity": Prop(), "cooldown": Prop(ignored="nothing scales the group"),
-                  "rolling_updates": Prop(ignored="Pulumi replaces members one by one by dependency order")}
+                  "rolling_updates": Prop()}
     ATTRIBUTES = {"refs": "refs", "refs_map": "refs_map", "current_size": "size"}
 
     def build(self) -> None:
         from openstack_stacks import report
         p = self.props
-        size = int(p["desired_capacity"] if p["desired_capacity"] is not None else p["min_size"])
+        from openstack_stacks import limits
+
+        field = "desired_capacity" if p["desired_capacity"] is not None else "min_size"
+        size = limits.count(p[field], what=field, file=self.scope.path, resource=self.name, field=field)
         self.props = {"count": size, "resource_def": p["resource"], "index_var": "%index%", "removal_policies": []}
         super().build()
+        group_policy_note(self, {"rolling_updates": p["rolling_updates"]} if p["rolling_updates"] else None,
+                          "the property")
         report.note(f"autoscaling group '{self.logical}' is a fixed group of {size} member(s) "
                     f"('{self.logical}-0'...): change desired_capacity in the template to scale it")
 
@@ -156,3 +196,64 @@ class ScalingPolicy(HeatResource):
 
     def url(self) -> str:
         return f"noop://heat-scaling-policy/{self.logical}"
+
+
+@register
+class HeatStack(HeatResource):
+    """OS::Heat::Stack: a template given as text (or get_file) built in place, as a nested template is.
+
+    `context: {region_name: R}` sends its resources, and every lookup inside, to an explicit openstack provider
+    for region R (components.regions.region_provider) where Heat would create the stack through R's Heat API.
+    """
+
+    TYPES = ("OS::Heat::Stack",)
+    PROPERTIES = {"template": Prop(required=True), "parameters": Prop(default={}), "context": Prop(default={}),
+                  "timeout": Prop(ignored="Pulumi has no stack timeout (each resource has the provider's own)")}
+    ATTRIBUTES = {"outputs": "all_outputs", "stack_name": "stack_name"}
+    REF = "stack_id"
+    CONTEXT = ("region_name", "insecure")
+
+    def build(self) -> None:
+        from components.regions import region_provider
+        from openstack_stacks.heat.builder import build_template, outputs_of
+        from openstack_stacks.stackfile.loader import parse_text
+
+        p = self.props
+        context = p["context"] or {}
+        if not isinstance(context, dict):
+            raise self.fail("context must be a mapping", field="context")
+        unsupported = sorted(set(context) - set(self.CONTEXT))
+        if unsupported:
+            raise self.fail(f"context {', '.join(unsupported)} is not supported: the stack's resources use the "
+                            "stack's own openstack credentials (only region_name and insecure apply)",
+                            field="context")
+        if not isinstance(p["template"], str):
+            raise self.fail("template must be the template's text (inline or get_file)", field="template")
+        label = f"{self.scope.path}#{self.name}"
+        tpl = templates.parse(parse_text(p["template"], label).keep_last(), label)
+        extra: dict[str, Any] = {}
+        self.provider = None
+        region = context.get("region_name")
+        if region is not None or context.get("insecure") is not None:
+            provider_opts = pulumi.ResourceOptions(parent=self.opts.parent)
+            self.provider = region_provider(f"{self.logical}-provider", str(region) if region else None,
+                                            provider_opts, insecure=context.get("insecure"))
+            extra["providers"] = [self.provider]
+        self.component = TemplateComponent(self.logical, label, self.child_opts(**extra))
+        if not isinstance(p["parameters"], dict):
+            raise self.fail("parameters must be a mapping", field="parameters")
+        self.child = build_template(tpl, dict(p["parameters"]), stack_name=self.logical, prefix=self.logical,
+                                    environment=self.scope.environment,
+                                    opts=pulumi.ResourceOptions(parent=self.component), depth=self.scope.depth + 1)
+        self.outputs = outputs_of(self.child)
+        self.resources.append(self.component)
+        self.component.register_outputs({})
+
+    def stack_id(self) -> Any:
+        return self.component.urn
+
+    def all_outputs(self) -> Any:
+        return dict(self.outputs)
+
+    def stack_name(self) -> str:
+        return self.logical

@@ -8,6 +8,8 @@ from typing import Any
 import pulumi
 import pulumi_openstack as openstack
 
+from components.errors import StackError
+from components.links import associate_floating_ip
 from components.lookup import network_id_by_name
 from components.security_group import RuleArgs, SecurityGroup, SecurityGroupArgs
 from openstack_stacks.heat.resources.base import HeatResource, Prop, register
@@ -15,22 +17,30 @@ from openstack_stacks.heat.resources.base import HeatResource, Prop, register
 UUID = re.compile(r"^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$", re.I)
 
 
-def network_id(value: Any) -> Any:
-    """A network given as an ID (or a resource's ID output) or, as Heat allows, by name."""
+def network_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
+    """A network given as an ID (or a resource's ID output) or, as Heat allows, by name (looked up with the
+    provider `opts` names: the one the template's resources go to)."""
     if isinstance(value, str) and not UUID.match(value):
-        return network_id_by_name(value)
+        return network_id_by_name(value)  # provider routing: after the components rework (issue 14)
     return value
 
 
-def subnet_id(value: Any) -> Any:
+def subnet_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
     if isinstance(value, str) and not UUID.match(value):
-        return openstack.networking.get_subnet_output(name=value).id
+        return openstack.networking.get_subnet_output(name=value, opts=opts).id
     return value
 
 
-def secgroup_id(value: Any) -> Any:
+def port_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
+    """A port given as an ID (or a resource's ID output) or, as Heat allows, by name."""
     if isinstance(value, str) and not UUID.match(value):
-        return openstack.networking.get_sec_group_output(name=value).id
+        return openstack.networking.get_port_output(name=value, opts=opts).id
+    return value
+
+
+def secgroup_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
+    if isinstance(value, str) and not UUID.match(value):
+        return openstack.networking.get_sec_group_output(name=value, opts=opts).id
     return value
 
 
@@ -51,7 +61,8 @@ class Net(_Simple):
     PROPERTIES = {"name": Prop(), "admin_state_up": Prop(), "shared": Prop(), "port_security_enabled": Prop(),
                   "value_specs": Prop(), "dhcp_agent_ids": Prop(ignored="admin-only scheduling"), "qos_policy": Prop(),
                   "tenant_id": Prop(), "dns_domain": Prop(), "tags": Prop()}
-    ATTRIBUTES = {"name": "os_name", "subnets": "subnets", "mtu": "mtu"}
+    ATTRIBUTES = {"name": "os_name", "subnets": "subnets", "mtu": "mtu", "status": "status",
+                  "admin_state_up": "admin_state_up", "port_security_enabled": "port_security"}
 
     def build(self) -> None:
         p = self.props
@@ -64,7 +75,15 @@ class Net(_Simple):
         return self.resource.name
 
     def subnets(self) -> Any:
-        return []
+        """IDs of the template's subnets on this network (Heat lists the API's, those made elsewhere too)."""
+        return [r.id() for r in self.scope.resources.values()
+                if isinstance(r, Subnet) and getattr(r, "network_ref", None) is self.id()]
+
+    def admin_state_up(self) -> Any:
+        return self.resource.admin_state_up
+
+    def port_security(self) -> Any:
+        return self.resource.port_security_enabled
 
     def mtu(self) -> Any:
         return self.resource.mtu
@@ -82,18 +101,38 @@ class Subnet(_Simple):
                   "allocation_pools": "allocation_pools"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         network = p["network"] or p["network_id"]
         if network is None:
             raise self.fail("OS::Neutron::Subnet: property 'network' is required", field="network")
+        self.network_ref = network
+        self._check_plain(p)
         self.keep(openstack.networking.Subnet(
-            self.logical, name=p["name"] or self.logical, network_id=network_id(network), cidr=p["cidr"],
+            self.logical, name=p["name"] or self.logical, network_id=network_id(network, io), cidr=p["cidr"],
             ip_version=int(p["ip_version"]), gateway_ip=p["gateway_ip"], no_gateway=None,
             dns_nameservers=p["dns_nameservers"] or None, enable_dhcp=p["enable_dhcp"],
             allocation_pools=[openstack.networking.SubnetAllocationPoolArgs(start=a["start"], end=a["end"])
                               for a in p["allocation_pools"]] or None,
             ipv6_address_mode=p["ipv6_address_mode"], ipv6_ra_mode=p["ipv6_ra_mode"], tags=p["tags"],
             tenant_id=p["tenant_id"], value_specs=p["value_specs"], opts=self.child_opts()))
+
+    def _check_plain(self, p: dict[str, Any]) -> None:
+        """Neutron's subnet rules (components.network.check_subnet) on the values known at render time."""
+        from components.network import check_subnet
+
+        if not isinstance(p["cidr"], str):
+            return
+        plain = lambda v: isinstance(v, (str, int, type(None)))  # noqa: E731
+        pools = p["allocation_pools"] if isinstance(p["allocation_pools"], list) else []
+        pairs = [(a.get("start"), a.get("end")) for a in pools if isinstance(a, dict)]
+        dns = p["dns_nameservers"] if isinstance(p["dns_nameservers"], list) else []
+        try:
+            check_subnet(p["cidr"], p["gateway_ip"] if plain(p["gateway_ip"]) else None,
+                         [d for d in dns if plain(d)],
+                         [(a, b) for a, b in pairs if plain(a) and plain(b)], resource=self.name)
+        except StackError as exc:
+            raise self.fail(exc.message, field=exc.field) from None
 
     def cidr(self) -> Any:
         return self.resource.cidr
@@ -116,9 +155,11 @@ class Router(_Simple):
     TYPES = ("OS::Neutron::Router",)
     PROPERTIES = {"name": Prop(), "external_gateway_info": Prop(), "admin_state_up": Prop(), "distributed": Prop(),
                   "ha": Prop(), "value_specs": Prop(), "tags": Prop()}
-    ATTRIBUTES = {"name": "os_name", "external_gateway_info": "gateway"}
+    ATTRIBUTES = {"name": "os_name", "external_gateway_info": "gateway", "status": "status",
+                  "admin_state_up": "admin_state_up"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         gateway = p["external_gateway_info"] or {}
         folded = folded_gateway(self)
@@ -128,7 +169,7 @@ class Router(_Simple):
             gateway = {"network": folded}
         self.keep(openstack.networking.Router(
             self.logical, name=p["name"] or self.logical,
-            external_network_id=network_id(gateway["network"]) if gateway.get("network") else None,
+            external_network_id=network_id(gateway["network"], io) if gateway.get("network") else None,
             enable_snat=gateway.get("enable_snat"), admin_state_up=p["admin_state_up"],
             distributed=p["distributed"], tags=p["tags"], value_specs=p["value_specs"], opts=self.child_opts()))
 
@@ -137,6 +178,9 @@ class Router(_Simple):
 
     def gateway(self) -> Any:
         return {"network_id": self.resource.external_network_id}
+
+    def admin_state_up(self) -> Any:
+        return self.resource.admin_state_up
 
 
 def folded_gateway(router: HeatResource) -> Any:
@@ -183,13 +227,14 @@ class RouterInterface(_Simple):
                   "port_id": Prop()}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         router = p["router"] or p["router_id"]
         subnet, port = p["subnet"] or p["subnet_id"], p["port"] or p["port_id"]
         if router is None or (subnet is None and port is None):
             raise self.fail("OS::Neutron::RouterInterface needs a router and a subnet or port")
         self.keep(openstack.networking.RouterInterface(
-            self.logical, router_id=router, subnet_id=subnet_id(subnet) if subnet is not None else None,
+            self.logical, router_id=router, subnet_id=subnet_id(subnet, io) if subnet is not None else None,
             port_id=port, opts=self.child_opts()))
 
 
@@ -202,20 +247,22 @@ class Port(_Simple):
                   "binding:vnic_type": Prop(), "device_owner": Prop(), "device_id": Prop(),
                   "value_specs": Prop(), "tags": Prop(),
                   "replacement_policy": Prop(ignored="Pulumi replaces by schema")}
-    ATTRIBUTES = {"fixed_ips": "fixed_ips", "mac_address": "mac", "name": "os_name", "network_id": "network"}
+    ATTRIBUTES = {"fixed_ips": "fixed_ips", "mac_address": "mac", "name": "os_name", "network_id": "network",
+                  "status": "status", "subnets": "subnets", "device_id": "device_id"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         network = p["network"] or p["network_id"]
         if network is None:
             raise self.fail("OS::Neutron::Port: property 'network' is required", field="network")
         fixed = [openstack.networking.PortFixedIpArgs(
-            subnet_id=subnet_id(f.get("subnet") or f.get("subnet_id")) if (f.get("subnet") or f.get("subnet_id"))
+            subnet_id=subnet_id(f.get("subnet") or f.get("subnet_id"), io) if (f.get("subnet") or f.get("subnet_id"))
             else None, ip_address=f.get("ip_address")) for f in p["fixed_ips"]]
         groups = p["security_groups"]
         self.keep(openstack.networking.Port(
-            self.logical, name=p["name"] or self.logical, network_id=network_id(network), fixed_ips=fixed or None,
-            security_group_ids=[secgroup_id(g) for g in groups] if groups else None,
+            self.logical, name=p["name"] or self.logical, network_id=network_id(network, io), fixed_ips=fixed or None,
+            security_group_ids=[secgroup_id(g, io) for g in groups] if groups else None,
             allowed_address_pairs=[openstack.networking.PortAllowedAddressPairArgs(
                 ip_address=a["ip_address"], mac_address=a.get("mac_address")) for a in p["allowed_address_pairs"]]
             or None,
@@ -238,6 +285,12 @@ class Port(_Simple):
     def network(self) -> Any:
         return self.resource.network_id
 
+    def subnets(self) -> Any:
+        return self.resource.fixed_ips.apply(lambda ips: [i.subnet_id for i in ips or []])
+
+    def device_id(self) -> Any:
+        return self.resource.device_id
+
 
 @register
 class FloatingIP(_Simple):
@@ -248,6 +301,7 @@ class FloatingIP(_Simple):
     ATTRIBUTES = {"floating_ip_address": "address", "fixed_ip_address": "fixed", "port_id": "port"}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         pool = p["floating_network"] or p["floating_network_id"]
         if pool is None:
@@ -256,13 +310,12 @@ class FloatingIP(_Simple):
         self.keep(openstack.networking.FloatingIp(
             self.logical, pool=pool if isinstance(pool, str) else None,
             address=p["floating_ip_address"], tags=p["tags"], value_specs=p["value_specs"],
-            subnet_id=subnet_id(p["floating_subnet"]) if p["floating_subnet"] else None,
+            subnet_id=subnet_id(p["floating_subnet"], io) if p["floating_subnet"] else None,
             opts=self.child_opts()))
         if not isinstance(pool, str):
             raise self.fail("floating_network must be a network name or ID given as a parameter")
         if p["port_id"] is not None:
-            # One association mechanism per floating IP (terraform-provider-openstack#605).
-            assoc = openstack.networking.FloatingIpAssociate(
+            assoc = associate_floating_ip(
                 f"{self.logical}-assoc", floating_ip=self.resource.address, port_id=p["port_id"],
                 fixed_ip=p["fixed_ip_address"], opts=self.child_opts())
             self.resources.append(assoc)
@@ -284,7 +337,7 @@ class FloatingIPAssociation(_Simple):
 
     def build(self) -> None:
         p = self.props
-        self.keep(openstack.networking.FloatingIpAssociate(
+        self.keep(associate_floating_ip(
             self.logical, floating_ip=p["floatingip_id"], port_id=p["port_id"], fixed_ip=p["fixed_ip_address"],
             opts=self.child_opts()))
 
@@ -371,6 +424,7 @@ class NeutronSecurityGroupRule(_Simple):
                   "remote_ip_prefix": Prop(), "remote_group": Prop(), "description": Prop()}
 
     def build(self) -> None:
+        io = self.invoke_opts()
         p = self.props
         rule = RuleArgs(direction=p["direction"], ethertype=p["ethertype"],
                         protocol=str(p["protocol"]) if p["protocol"] is not None else None,
@@ -378,8 +432,41 @@ class NeutronSecurityGroupRule(_Simple):
                         port_max=int(p["port_range_max"]) if p["port_range_max"] is not None else None,
                         remote_ip_prefix=p["remote_ip_prefix"], description=p["description"]).normalised()
         self.keep(openstack.networking.SecGroupRule(
-            self.logical, security_group_id=secgroup_id(p["security_group"]), direction=rule.direction,
+            self.logical, security_group_id=secgroup_id(p["security_group"], io), direction=rule.direction,
             ethertype=rule.ethertype, protocol=rule.protocol, port_range_min=rule.port_min,
             port_range_max=rule.port_max, remote_ip_prefix=rule.remote_ip_prefix,
-            remote_group_id=secgroup_id(p["remote_group"]) if p["remote_group"] is not None else None,
+            remote_group_id=secgroup_id(p["remote_group"], io) if p["remote_group"] is not None else None,
             description=rule.description, opts=self.child_opts()))
+
+
+@register
+class Trunk(_Simple):
+    """OS::Neutron::Trunk (components.trunk). A server booting on the parent port waits for the trunk
+    (openstack_stacks.heat.implicit), as Heat recommends: Open vSwitch takes a trunk only before the boot."""
+
+    TYPES = ("OS::Neutron::Trunk",)
+    PROPERTIES = {"port": Prop(required=True), "sub_ports": Prop(default=[]), "name": Prop(), "description": Prop(),
+                  "admin_state_up": Prop()}
+    ATTRIBUTES = {"port_id": "port_id", "name": "os_name", "status": "status", "show": "show"}
+
+    def build(self) -> None:
+        io = self.invoke_opts()
+        from components.trunk import SubPortArgs, TrunkArgs, trunk
+
+        p = self.props
+        subs = []
+        for index, sub in enumerate(p["sub_ports"] or []):
+            missing = [k for k in ("port", "segmentation_type", "segmentation_id") if sub.get(k) is None]
+            if missing:
+                raise self.fail(f"a subport needs {', '.join(missing)}", field=f"sub_ports[{index}]")
+            subs.append(SubPortArgs(port_id=port_id(sub["port"], io), segmentation_id=int(sub["segmentation_id"]),
+                                    segmentation_type=str(sub["segmentation_type"])))
+        self.keep(trunk(self.logical, TrunkArgs(
+            port_id=port_id(p["port"], io), sub_ports=subs, os_name=p["name"] or self.logical,
+            description=p["description"], admin_state_up=p["admin_state_up"]), self.child_opts()))
+
+    def port_id(self) -> Any:
+        return self.resource.port_id
+
+    def os_name(self) -> Any:
+        return self.resource.name

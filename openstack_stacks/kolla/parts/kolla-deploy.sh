@@ -22,7 +22,16 @@ exec >>"$LOG" 2>&1
 STEP=start
 
 status() { echo "$1" > "$STATE/status"; echo "== $(date -u +%FT%TZ) $1"; }
-trap 'rc=$?; status "failed: $STEP (exit $rc)"; exit $rc' ERR
+# signal STATUS REASON DATA: report the outcome on the serial console for the waiting `pulumi up`
+# (openstack-stacks BootWait, userdata/signals.py); a no-op where the helper is not installed.
+SIGNAL="${KOLLA_SIGNAL_COMMAND:-/usr/local/sbin/openstack-stacks-signal}"
+signal() {
+  if [ -n "${KOLLA_SIGNAL_HANDLE:-}" ] && [ -x "$SIGNAL" ]; then
+    "$SIGNAL" "$KOLLA_SIGNAL_HANDLE" --data-binary \
+      "{\"status\": \"$1\", \"id\": \"kolla-deploy\", \"reason\": \"$2\", \"data\": \"$3\"}" || true
+  fi
+}
+trap 'rc=$?; status "failed: $STEP (exit $rc)"; signal FAILURE "kolla-deploy step $STEP failed (exit $rc); see $LOG" "$STEP"; exit $rc' ERR
 
 # step NAME COMMAND...: run once; a marker records success so a re-run resumes after the last good step.
 step() {
@@ -135,3 +144,4 @@ step deploy kolla deploy
 step post-deploy kolla post-deploy
 status "done"
 echo "OpenStack is deployed: . $CONFIG/admin-openrc.sh; Horizon at $KOLLA_HORIZON_URL"
+signal SUCCESS "OpenStack is deployed (kolla-ansible $KOLLA_ANSIBLE_VERSION)" "$KOLLA_HORIZON_URL"

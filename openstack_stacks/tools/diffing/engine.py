@@ -239,6 +239,7 @@ class _Differ:
         steps += [self._deleted(r) for r in self.old_res if r["urn"] in gone]
         for step in steps:
             self._check_protect(step)
+            self._check_shrink(step)
         return PlanDiff(str(self.old.get("source", "OLD")), str(self.new.get("source", "NEW")), steps,
                         self.errors, self._outputs(), [r["urn"] for r in self.old_res], self._old_dependencies())
 
@@ -316,7 +317,8 @@ class _Differ:
             steps = parse_path(prop.path) if prop.path else ()
             prop.ignored = any(covers(p, steps) for p in ignore)
             prop.replaces = replaces_on_change(res["type"], list(steps)) or any(covers(p, steps) for p in force)
-            prop.note = prop.note or UPDATE_NOTES.get((res["type"], prop.path))
+            if not prop.replaces:  # a forced replacement (replaceOnChanges) does not resize or rebuild
+                prop.note = prop.note or UPDATE_NOTES.get((res["type"], prop.path))
             if prop.path == "userData":
                 prop.note = self._user_data_note(prev, res, prop.ignored)
             if prop.ignored and prop.path != "userData":
@@ -368,6 +370,24 @@ class _Differ:
         if step.retain_on_delete:
             step.notes.append("delete (retained in the cloud): removed from the stack, the cloud resource stays")
         return step
+
+    def _check_shrink(self, step: ResourceDiff) -> None:
+        """Cinder extends a volume in place but cannot shrink one: a smaller size is refused like a delete."""
+        if step.type != VOLUME or step.op not in ("update", "replace"):
+            return
+        size = next((p for p in step.properties if p.path == "size" and not p.ignored), None)
+        if size is None or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                                   for v in (size.old, size.new)) or size.new >= size.old:
+            return
+        size.note = f"shrink from {size.old} to {size.new} GB: Cinder cannot shrink a volume"
+        old = self.old_by_urn.get(step.old_urn or "") or {}
+        protected = bool((old.get("options") or {}).get("protect"))
+        if step.op == "update" or protected:
+            self.errors.append(
+                f"{step.type} '{step.name}' would shrink from {size.old} to {size.new} GB"
+                f"{' (protected)' if protected else ''}: "
+                "Cinder cannot shrink a volume and the data on it would not fit. Keep the size, or create a new, "
+                "smaller volume beside it, copy the data, then retire the old one (`protect: false` first)")
 
     def _check_protect(self, step: ResourceDiff) -> None:
         old = self.old_by_urn.get(step.old_urn or "") or {}

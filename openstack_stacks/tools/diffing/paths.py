@@ -54,8 +54,9 @@ def covers(pattern: tuple[Step, ...], path: tuple[Step, ...]) -> bool:
 
 
 def is_secret(value: Any) -> bool:
-    """A redacted secret as plan.json writes it: {"secret": "sha256:..."}."""
-    return isinstance(value, dict) and set(value) == {"secret"} and str(value["secret"]).startswith("sha256:")
+    """A redacted secret as plan.json writes it: {"secret": "hmac-sha256:..."}."""
+    return isinstance(value, dict) and set(value) == {"secret"} and str(value["secret"]).startswith(
+        ("hmac-sha256:", "sha256:"))  # sha256: plans written before the keyed digest
 
 
 def _same_scalar(a: Any, b: Any) -> bool:
