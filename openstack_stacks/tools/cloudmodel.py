@@ -39,32 +39,24 @@ def _plain(value: Any) -> Any:
 
 
 class _FloatingPool:
-    """Floating IPs from FLOATING_RANGES, each at a slot given by its resource's name (the next free one on a
-    collision), so an address does not depend on the order in which concurrent registrations arrive (the
-    SDK's order of independent registrations can vary between runs); only names whose slots collide still
-    do. An exhausted pool is an error naming the network."""
+    """Addresses handed out in order from FLOATING_RANGES; an exhausted pool is an error naming the network."""
 
     def __init__(self) -> None:
         self.ranges = [(int(n.network_address) + 1, int(n.broadcast_address) - 1) for n in FLOATING_RANGES]
-        self.size = sum(end - start + 1 for start, end in self.ranges)
-        self.used: set[int] = set()
-
-    def _address(self, slot: int) -> str:
-        for start, end in self.ranges:
-            if slot <= end - start:
-                return str(ipaddress.IPv4Address(start + slot))
-            slot -= end - start + 1
-        raise AssertionError("slot outside the pool")
+        self.index, self.next = 0, self.ranges[0][0]
 
     def take(self, network: str, owner: str) -> str:
-        if len(self.used) >= self.size:
-            raise StackError(f"external network '{network}' has no floating IP left "
-                             f"(the offline cloud's pool holds {self.size} addresses)", resource=owner)
-        slot = int.from_bytes(hashlib.sha256(f"{network}/{owner}".encode()).digest()[:8], "big") % self.size
-        while slot in self.used:
-            slot = (slot + 1) % self.size
-        self.used.add(slot)
-        return self._address(slot)
+        while self.index < len(self.ranges):
+            if self.next <= self.ranges[self.index][1]:
+                address = str(ipaddress.IPv4Address(self.next))
+                self.next += 1
+                return address
+            self.index += 1
+            if self.index < len(self.ranges):
+                self.next = self.ranges[self.index][0]
+        size = sum(end - start + 1 for start, end in self.ranges)
+        raise StackError(f"external network '{network}' has no floating IP left "
+                         f"(the offline cloud's pool holds {size} addresses)", resource=owner)
 
 
 class _Subnet:
