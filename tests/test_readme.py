@@ -7,7 +7,8 @@ from pathlib import Path
 
 from openstack_stacks.tools.offline import run_program
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text()
 
 
 def test_python_api_example_builds_the_stack_it_describes() -> None:
@@ -48,8 +49,8 @@ def _run_cli(argv: list[str], capsys) -> list[str]:
 def test_render_sample_output_is_what_render_prints(tmp_path, capsys, monkeypatch) -> None:
     sample = _block_after("$ python -m components render stacks/web.yaml --out out/")
     monkeypatch.chdir(Path(__file__).resolve().parent.parent)
-    printed = _run_cli(["render", "stacks/web.yaml", "--out", str(tmp_path / "out")], capsys)
-    assert sample[1:] == [line.replace(str(tmp_path / "out"), "out") for line in printed]
+    printed = _run_cli(["render", "stacks/web.yaml", "--out", f"{tmp_path}/out/"], capsys)
+    assert sample[1:] == [line.replace(f"{tmp_path}/", "") for line in printed]
 
 
 def test_diff_sample_lines_and_counts_are_what_diff_prints(capsys, monkeypatch) -> None:
@@ -65,3 +66,33 @@ def test_diff_sample_lines_and_counts_are_what_diff_prints(capsys, monkeypatch) 
         position = printed.index(line, position) + 1
     summary = sample[sample.index("Resources:"):]
     assert summary == printed[printed.index("Resources:"):]
+
+
+def _bench_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_render", ROOT / "bench" / "bench_render.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_benchmark_figures_are_the_recorded_ones() -> None:
+    """The README quotes bench/results.json (written by `python bench/bench_render.py --record`)."""
+    import json
+
+    results = json.loads((ROOT / "bench" / "results.json").read_text())
+    assert _bench_module().readme_figures(results) in README
+    assert {r["servers"] for r in results["ratios"]} >= {10, 100, 1000, 3000}
+
+
+def test_recorded_critical_paths_are_the_current_graphs() -> None:
+    """Critical paths are deterministic (typical latencies on the rendered graph): recomputed, they match."""
+    import json
+
+    from openstack_stacks.tools.graph import critical_path_numbers
+
+    recorded = json.loads((ROOT / "bench" / "results.json").read_text())["critical_paths"]
+    now = critical_path_numbers([r["stack"] for r in recorded])
+    assert [(r["stack"], r["built_s"], r["minimal_s"]) for r in recorded] == \
+        [(s, round(b), round(m)) for s, b, m, _ in now]
