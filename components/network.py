@@ -168,9 +168,9 @@ class Network(pulumi.ComponentResource):
     (Neutron refuses the association before the subnet reaches the external network)."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = coerce(NetworkArgs, args)
         check_network(name, args)
         super().__init__(TOKEN, name, {}, opts)
-        args = coerce(NetworkArgs, args)
         child = pulumi.ResourceOptions(parent=self)
         self.subnet_args: dict[str, SubnetArgs] = {}
         self.network: openstack.networking.Network = openstack.networking.Network(

@@ -225,7 +225,7 @@ def test_pulumi_yaml_declares_the_keys_the_program_reads() -> None:
         assert spec["type"] != "array" or spec["items"]["type"] in {"string", "integer", "boolean"}, key
         assert isinstance(spec["description"], str) and spec["description"], key
         assert f'"{key}"' in source, key
-    assert set(declared) == {"stackFile", "environment"}
+    assert set(declared) == {"stackFile", "environment", "allowedRoots"}
     for key in (program.PARAMETERS_KEY, program.SECRET_PARAMETERS_KEY):
         assert f"#   {key} " in text, key
 
