@@ -40,3 +40,21 @@ def test_native_waitcondition_signals_on_the_serial_console(vm) -> None:
     waited = boot_wait.wait_for_signals(lambda sid: result.console, ["instance1"], "wait_handle", 5, 60,
                                         sleep=lambda s: None)
     assert waited.data_json() == '{"1": null, "2": null, "3": "data3", "4": "data4", "5": null}'
+
+
+def test_heat_cfntools_curl_shim_and_boot_signal_on_the_serial_console(vm) -> None:
+    """HEAT_CFNTOOLS under systemd: the signal boothook installs the shim, the script's `curl ... URL` (what
+    cfn-signal runs) reaches the console through PATH, and the stack-file boot signal reports the exit status."""
+    from userdata import UserDataSpec, build_user_data
+
+    script = ("#!/bin/sh\nset -e\n"
+              "curl -X PUT -H 'Content-Type:' --data-binary '{\"Status\": \"SUCCESS\", \"Reason\": \"up\", "
+              f"\"UniqueId\": \"vm\", \"Data\": \"d1\"}}' '{signals.signal_url('cfn_handle')}'\n"
+              "echo 'vm \"ok\"' > /var/lib/heat-cfntools/boot-data\n")
+    rendered = build_user_data(UserDataSpec(script=script, boot_signal="vm-boot"), "vm")
+    result = vm.boot_vm(rendered.user_data, server="vm", timeout=900)
+    assert result.finished, result.console[-3000:]
+    cfn = signals.evaluate([result.console], "cfn_handle")
+    assert cfn.status == "SUCCESS" and cfn.data() == {"vm": "d1"}, result.console[-3000:]
+    boot = signals.evaluate([result.console], "vm-boot")
+    assert boot.status == "SUCCESS" and boot.data() == {"boot": 'vm "ok"\n'}, result.console[-3000:]
