@@ -123,7 +123,9 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
         except StackError as exc:
             raise exc.with_context(file=template.path, resource=name) from None
         except (ValueError, *INTERNAL) as exc:  # a gap in a function or plugin: still one line naming the resource
-            raise StackError(f"cannot build: {type(exc).__name__}: {exc}", file=template.path,
+            kind = "invalid value" if isinstance(exc, (ValueError, ArithmeticError)) else \
+                "a value has the wrong type or shape"
+            raise StackError(f"{kind} ({' '.join(str(exc).split()) or type(exc).__name__})", file=template.path,
                              resource=name) from None
         scope.resources[name] = res
     scope.where = None
@@ -153,6 +155,9 @@ def outputs_of(scope: Scope) -> dict[str, Any]:
 
 def plugin_for(type_name: str, scope: Scope, name: str) -> type[HeatResource]:
     """The plugin for a type: registry entry, environment mapping, or a nested template file."""
+    if not isinstance(type_name, str) or not type_name:
+        raise StackError(f"a resource type must be a name, got {type_name!r}", file=scope.path, resource=name,
+                         field="type")
     mapped = scope.environment.map_type(type_name)
     if mapped.endswith((".yaml", ".yml", ".template", ".json")):
         from openstack_stacks.heat.resources.nested import NestedTemplate
