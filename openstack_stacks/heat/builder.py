@@ -15,6 +15,7 @@ from openstack_stacks.heat.parameters import resolve_parameters
 from openstack_stacks.heat.resources.base import REGISTRY, HeatResource
 from openstack_stacks.heat.scope import Scope
 from openstack_stacks.heat.template import Template
+from openstack_stacks.heat.values import BUILDING
 
 MAX_DEPTH = 5
 # Python errors that reach the builder from bad input that no check caught yet (StackError is a ValueError
@@ -112,6 +113,7 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
         if not isinstance(type_name, str):
             raise StackError("a resource needs a type", file=template.path, resource=name)
         plugin = plugin_for(type_name, scope, name)
+        BUILDING[-1] = (template.path, name)
         try:
             properties = resolve(body.get(s.properties) or {}, scope)
             waits: list[pulumi.Resource] = []
@@ -138,6 +140,7 @@ def outputs_of(scope: Scope) -> dict[str, Any]:
     s = scope.template.sections
     for name, body in scope.template.section("outputs").items():
         scope.where = f"outputs.{name}"
+        BUILDING[-1] = (scope.path, f"outputs.{name}")
         if not isinstance(body, dict):
             raise StackError("an output must be a mapping", file=scope.path, field=f"outputs.{name}")
         if s.condition in body and not scope.condition_value(body[s.condition]):
