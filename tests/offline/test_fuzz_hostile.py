@@ -148,3 +148,19 @@ def test_mutated_inputs_fail_cleanly(tmp_path_factory, seed: Path, mutations: li
         assert not PYTHON_INTERNALS.search(lines[0]), lines[0]
     # bounded memory: the whole test process stays well under a gigabyte (ru_maxrss is in KiB on Linux)
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss < 1024 * 1024
+
+
+def test_hostile_input_doc_figures_are_the_constants() -> None:
+    from openstack_stacks import files, limits
+    from openstack_stacks.stackfile import loader
+    from userdata import cloud_config
+
+    doc = (ROOT / "docs" / "hostile-input.md").read_text()
+    rows = {line.split("|")[1].strip(): line.split("|")[2].strip() for line in doc.splitlines()
+            if line.startswith("| ") and not line.startswith("| what")}
+    assert int(rows["YAML values after alias expansion (stack files, templates, environments, cloud-config parts)"]) \
+        == loader.MAX_NODES == cloud_config.MAX_NODES
+    assert int(rows["YAML nesting depth"]) == loader.MAX_DEPTH == cloud_config.MAX_DEPTH
+    assert int(rows["members of a counted server, ResourceGroup, AutoScalingGroup, InstanceGroup"]) == limits.MAX_COUNT
+    assert int(rows["values one HOT `repeat` makes"]) == limits.MAX_REPEAT
+    assert f"at most {files.MAX_FILE_BYTES // (1024 * 1024)} MiB" in doc
