@@ -152,3 +152,18 @@ def test_secret_never_in_cidr_or_cloud_config_errors(tmp_path, text, params) -> 
     message = str(info.value)
     assert next(iter(params.values())) not in message and "[secret]" in message
     assert info.value.resource
+
+
+def test_secret_public_key_renders_secret() -> None:
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB secret-ops"
+    plan = render(HT / "openshift-origin/F19/hot-template/openshift/openshift.yaml", {"public_net_id": "public"},
+                  secret_parameters={"public_ssh_key": key})
+    assert key not in plan.to_json()
+    assert "publicKey" in plan.get("ssh_key", "openstack:compute/keypair:Keypair")["secretInputs"]
+
+
+def test_secret_where_the_cloud_needs_plain_text_is_refused(render) -> None:
+    root = Path(__file__).resolve().parents[2]
+    with pytest.raises(StackError, match="secret parameter cannot be used here") as info:
+        render(root / "stacks/web.yaml", secret_parameters={"flavor": "m1.small"})
+    assert info.value.resource == "web" and info.value.field == "flavor"
