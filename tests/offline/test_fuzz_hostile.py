@@ -33,12 +33,14 @@ SEEDS = [
     ROOT / "tests/corpus/heat-templates/hot/servers_in_new_neutron_net.yaml",
     ROOT / "tests/corpus/heat-templates/hot/asg_of_servers.yaml",
     ROOT / "tests/corpus/heat-templates/hot/hello_world.yaml",
+    ROOT / "tests/corpus/heat-templates/cfn/F17/WordPress_Single_Instance.template",
+    ROOT / "stacks/kolla-aio.yaml",
 ]
 SEED_DOCS = {path: yaml.safe_load(path.read_text()) for path in SEEDS}
 HOT_PARAMS = {"key_name": "ops", "image": "debian-12", "flavor": "m1.small", "public_net": "public",
               "private_net_name": "private", "private_net_cidr": "10.50.0.0/24", "private_net_gateway": "10.50.0.1",
               "private_net_pool_start": "10.50.0.10", "private_net_pool_end": "10.50.0.200", "network": "private",
-              "admin_pass": "Passw0rd", "db_port": "50000"}
+              "admin_pass": "Passw0rd", "db_port": "50000", "KeyName": "ops"}
 
 HOSTILE: list[Any] = [
     -1, 0, 1.5, 10**12, "", "x", None, True, [], {}, [1, [2, [3]]],
@@ -99,10 +101,14 @@ def _mutate(doc: Any, mutations: list) -> Any:
     return doc
 
 
-def _declare_secret(doc: dict, hot: bool) -> None:
-    params = doc.setdefault("parameters", {}) if isinstance(doc.get("parameters", {}), dict) else None
-    if params is not None:
-        params["fuzz_secret"] = {"type": "string", "hidden": True} if hot else {"type": "string", "secret": True}
+def _declare_secret(doc: dict, kind: str) -> None:
+    """Declare the parameter `-s fuzz_secret=...` sets, the way each format declares a secret."""
+    section = "Parameters" if kind == "cfn" else "parameters"
+    spec = {"cfn": {"Type": "String", "NoEcho": "true"}, "hot": {"type": "string", "hidden": True},
+            "stack": {"type": "string", "secret": True}}[kind]
+    params = doc.setdefault(section, {})
+    if isinstance(params, dict):
+        params["fuzz_secret"] = spec
 
 
 @settings(max_examples=70, deadline=None, derandomize=True, database=None,
@@ -116,15 +122,17 @@ def test_mutated_inputs_fail_cleanly(tmp_path_factory, seed: Path, mutations: li
     tree.mkdir()
     if (seed.parent / "files").is_dir():  # the seed's own file references (stacks/files/...)
         shutil.copytree(seed.parent / "files", tree / "files")
-    hot = "heat_template_version" in SEED_DOCS[seed]
+    kind = "cfn" if "AWSTemplateFormatVersion" in SEED_DOCS[seed] else \
+        "hot" if "heat_template_version" in SEED_DOCS[seed] else "stack"
     doc = _mutate(SEED_DOCS[seed], mutations)
-    if isinstance(doc, dict):
-        _declare_secret(doc, hot)
+    kolla = isinstance(SEED_DOCS[seed], dict) and "kolla" in SEED_DOCS[seed]  # refuses any secret parameter
+    if isinstance(doc, dict) and not kolla:
+        _declare_secret(doc, kind)
     path = tree / seed.name
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False) if doc is not None else "")
-    argv = ["render", str(path), "--out", str(base / "out"), "-s", f"fuzz_secret={SECRET}"]
-    if hot:
-        declared = (doc.get("parameters") or {}) if isinstance(doc, dict) else {}
+    argv = ["render", str(path), "--out", str(base / "out")] + ([] if kolla else ["-s", f"fuzz_secret={SECRET}"])
+    if kind != "stack":
+        declared = (doc.get("Parameters" if kind == "cfn" else "parameters") or {}) if isinstance(doc, dict) else {}
         for name, value in HOT_PARAMS.items():
             if isinstance(declared, dict) and name in declared:
                 argv += ["-p", f"{name}={value}"]
