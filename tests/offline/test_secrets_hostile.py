@@ -167,3 +167,20 @@ def test_secret_where_the_cloud_needs_plain_text_is_refused(render) -> None:
     with pytest.raises(StackError, match="secret parameter cannot be used here") as info:
         render(root / "stacks/web.yaml", secret_parameters={"flavor": "m1.small"})
     assert info.value.resource == "web" and info.value.field == "flavor"
+
+
+def test_generated_password_never_in_an_error(tmp_path) -> None:
+    path = _write(tmp_path, """
+        heat_template_version: 2018-08-31
+        resources:
+          rnd: {type: OS::Heat::RandomString, properties: {length: 24}}
+          cc:
+            type: OS::Heat::CloudConfig
+            properties: {cloud_config: {chpasswd: {expire: {get_attr: [rnd, value]}}}}
+          vm:
+            type: OS::Nova::Server
+            properties: {image: i, flavor: f, user_data_format: SOFTWARE_CONFIG, user_data: {get_resource: cc}}
+    """)
+    with pytest.raises(StackError) as info:
+        render(path)
+    assert "chpasswd.expire" in str(info.value) and "'[secret]' is not of type 'boolean'" in str(info.value)
