@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import jsonschema.protocols
+    import yaml
     from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "schema-cloud-config-v1.json"
@@ -107,6 +108,8 @@ MAX_DEPTH = 64
 
 def _expansion_problem(root: yaml.Node | None) -> str | None:
     """Why a composed document is refused before it is constructed and validated, or None."""
+    import yaml
+
     if root is None:
         return None
     sizes: dict[int, tuple[int, int] | None] = {}
