@@ -150,11 +150,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.records: list[dict[str, Any]] = []
         self.plain_inputs: dict[str, dict[str, Any]] = {}
         self.invokes: list[dict[str, Any]] = []  # provider function calls: token, provider reference ("" = default)
+        self.input_dependencies: dict[str, dict[str, list[str]]] = {}
 
     def Invoke(self, request):  # noqa: N802 - gRPC name
         self.invokes.append({"token": request.tok, "provider": request.provider})
         return super().Invoke(request)
-        self.input_dependencies: dict[str, dict[str, list[str]]] = {}
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """The engine's URN: the parent's whole type chain below the root stack (the mocks keep only the
