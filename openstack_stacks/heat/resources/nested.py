@@ -215,8 +215,9 @@ class HeatStack(HeatResource):
 
     def build(self) -> None:
         from components.regions import region_provider
-        from openstack_stacks.heat.builder import build_template, outputs_of
         from openstack_stacks.stackfile.loader import parse_text
+
+        build_template, outputs_of = self.scope.nesting.build_template, self.scope.nesting.outputs_of
 
         p = self.props
         context = p["context"] or {}
