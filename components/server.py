@@ -133,6 +133,9 @@ class ServerArgs:
     admin_pass: pulumi.Input[str] | None = None
     os_name: str | None = None
     delete_before_replace: bool | None = False
+    replace_on_changes: list[str] | None = None
+    """Instance inputs a change of which replaces the server instead of updating it in place (e.g. imageName:
+    the provider would rebuild; Heat's image_update_policy REPLACE)."""
 
 
 class Server(pulumi.ComponentResource):
@@ -199,6 +202,7 @@ class Server(pulumi.ComponentResource):
                 # Heat user_data_update_policy IGNORE: template edits reach only new servers.
                 ignore_changes=["userData"] if args.user_data_update_policy == "IGNORE" else None,
                 delete_before_replace=args.delete_before_replace or None,
+                replace_on_changes=list(args.replace_on_changes or []) or None,
             ),
         )
         self.interface_attachments: list[openstack.compute.InterfaceAttach] = [
