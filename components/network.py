@@ -188,7 +188,8 @@ class Network(pulumi.ComponentResource):
         self.router: openstack.networking.Router | None = None
         self.router_interfaces: list[openstack.networking.RouterInterface] = []
         if args.router or (args.router is None and args.external_network):
-            ext_id = network_id_by_name(args.external_network) if args.external_network else None
+            ext_id = (network_id_by_name(args.external_network, pulumi.InvokeOptions(parent=self))
+                      if args.external_network else None)
             self.router = openstack.networking.Router(
                 f"{name}-router",
                 name=f"{args.os_name or name}-router",

@@ -21,7 +21,7 @@ def network_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
     """A network given as an ID (or a resource's ID output) or, as Heat allows, by name (looked up with the
     provider `opts` names: the one the template's resources go to)."""
     if isinstance(value, str) and not UUID.match(value):
-        return network_id_by_name(value)  # provider routing: after the components rework (issue 14)
+        return network_id_by_name(value, opts)
     return value
 
 

@@ -189,7 +189,7 @@ class NovaServer(HeatResource):
         from openstack_stacks.heat.resources.deployment import deployment_parts, deployments_of
 
         args = self.server_args()
-        self.replace_on_changes = self.update_policies()
+        args.replace_on_changes = self.update_policies() or None
         self.deployed = [name for name, _ in deployments_of(self.scope, self.name)]
         if self.deployed:
             if self.props.get("user_data_format") != "SOFTWARE_CONFIG":
