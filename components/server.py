@@ -177,6 +177,10 @@ class Server(pulumi.ComponentResource):
         self._port_ips: list[pulumi.Output[str]] = []
         for index, port in enumerate(args.ports):
             self._add_port(name, index, port, ready)
+        if args.config_drive:
+            # Metadata and user data come from the config drive: the instance needs no router interface to
+            # reach the metadata proxy, so it does not wait for one (issue 14: no tighter than needed).
+            ready = [d for d in ready if d in own or not isinstance(d, openstack.networking.RouterInterface)]
         self.rendered: pulumi.Output[RenderedUserData] | None
         self.rendered, user_data = self._user_data(name, args)
         self.user_data = None if user_data is None else pulumi.Output.from_input(user_data)
@@ -291,7 +295,9 @@ class Server(pulumi.ComponentResource):
             port_security_enabled=False if not port.port_security else None,
             no_security_groups=True if not port.port_security else None,
             admin_state_up=True,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=deps),
+            # A port needs its subnet, not the router interface (only floating-IP associations and
+            # metadata through the router need that one).
+            opts=pulumi.ResourceOptions(parent=self, depends_on=_without_router_interfaces(deps)),
         )
         self.ports.append(created)
         self._port_ips.append(created.all_fixed_ips.apply(lambda ips: ips[0] if ips else None))
@@ -305,7 +311,8 @@ class Server(pulumi.ComponentResource):
             f"{name}-{suffix}-fip",
             pool=pool,
             description=f"{name} {suffix}",
-            opts=pulumi.ResourceOptions(parent=self, depends_on=deps),
+            # Allocating from the external network needs nothing of this stack; the association waits.
+            opts=pulumi.ResourceOptions(parent=self),
         )
         associate_floating_ip(f"{name}-{suffix}-fip-assoc", floating_ip=fip.address, port_id=port.id, after=deps,
                               opts=pulumi.ResourceOptions(parent=self))
@@ -382,3 +389,7 @@ class Server(pulumi.ComponentResource):
 def external_network_id(name: str, opts: pulumi.InvokeOptions | None = None) -> pulumi.Output[str]:
     """ID of an external network by name (re-exported for front-ends)."""
     return network_id_by_name(name, opts)
+
+
+def _without_router_interfaces(resources: list[pulumi.Resource]) -> list[pulumi.Resource]:
+    return [r for r in resources if not isinstance(r, openstack.networking.RouterInterface)]

@@ -239,7 +239,9 @@ class Stack(pulumi.ComponentResource):
 
     def _servers(self, name: str, d: dict[str, Any]) -> list[Server]:
         members = []
-        depends = [s for dep in d["depends_on"] for s in self.servers[dep]]
+        # `depends_on: [other]` waits for the other servers' instances, not for all their children (a
+        # component in depends_on stands for every resource under it, volume attachments included).
+        depends = [s.instance for dep in d["depends_on"] for s in self.servers[dep]]
         depends += [w for dep in d["depends_on"] for w in self.boot_waits.get(dep, [])]
         for index, member in enumerate(member_names(name, d["count"])):
             idx = None if d["count"] is None else index

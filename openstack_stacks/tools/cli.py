@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from pathlib import Path
 from typing import Any
 
 from components.errors import StackError
@@ -80,7 +79,7 @@ def render_main(argv: list[str]) -> int:
               f"{', secret' if rec.secret else ''}")
     for note in plan.notes + picture_notes:
         print(f"  note: {note}")
-    print(f"wrote {len(written)} files under {Path(args.out)}")
+    print(f"wrote {len(written)} files under {args.out}")  # as given (README: `--out out/`)
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from openstack_stacks.tools.offline import render
 
 INSTANCE = "openstack:compute/instance:Instance"
@@ -67,14 +69,46 @@ def test_instance_uses_explicit_ports_and_no_security_groups() -> None:
         assert inputs["keyPair"] == "ops"
 
 
-def test_servers_and_floating_ips_depend_on_router_interface() -> None:
+def test_only_what_needs_the_router_interface_waits_for_it(tmp_path) -> None:
+    """Floating-IP associations and instances reading metadata through the router wait for the router
+    interface; ports and floating IPs do not (issue 14), and with a config drive the instance does not."""
     plan = render("stacks/web.yaml")
     rif = plan.by_type(RIF)[0]["urn"]
-    for token in (INSTANCE, PORT, FIP, FIPA):
-        for r in plan.by_type(token):
-            assert rif in r["options"]["dependsOn"], (token, r["name"])
     subnet = plan.by_type("openstack:networking/subnet:Subnet")[0]["urn"]
+    for token, waits in ((FIPA, True), (INSTANCE, True), (PORT, False), (FIP, False)):
+        for r in plan.by_type(token):
+            assert (rif in r["options"]["dependsOn"]) is waits, (token, r["name"])
+    assert all(subnet in r["options"]["dependsOn"] for r in plan.by_type(PORT))
     assert subnet in plan.by_type(RIF)[0]["options"]["dependsOn"]
+    drive = tmp_path / "drive.yaml"
+    drive.write_text(Path("stacks/web.yaml").read_text().replace("    key_pair: ops\n",
+                                                                  "    key_pair: ops\n    config_drive: true\n", 1))
+    assert "config_drive: true" in drive.read_text()
+    for r in render(drive).by_type(INSTANCE):
+        assert rif not in r["options"]["dependsOn"] and r["inputs"]["configDrive"] is True
+
+
+def test_server_depends_on_waits_for_the_other_instance_only(tmp_path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text("""
+networks:
+  lan: {subnets: {lan-v4: {cidr: 10.1.0.0/24}}}
+servers:
+  db:
+    image: debian-12
+    flavor: m1.small
+    ports: [{network: lan}]
+    volumes: [{name_suffix: data, size: 5}]
+  app:
+    image: debian-12
+    flavor: m1.small
+    ports: [{network: lan}]
+    depends_on: [db]
+""")
+    plan = render(path)
+    app, db = plan.get("app", INSTANCE), plan.get("db", INSTANCE)
+    assert db["urn"] in app["options"]["dependsOn"]
+    assert plan.get("db-data-attach", ATTACH)["urn"] not in app["options"]["dependsOn"]
 
 
 def test_volumes_protected_and_attachments_detach_first() -> None:
