@@ -93,6 +93,7 @@ class ResourceGroup(HeatResource):
     """`count` members named `<group>-<index>` (stable names; Heat's own member names are indexes)."""
 
     TYPES = ("OS::Heat::ResourceGroup",)
+    NOT_IN_CLOUD = 'a group: its members are mapped one by one'
     PROPERTIES = {"count": Prop(default=1), "resource_def": Prop(required=True), "index_var": Prop(default="%index%"),
                   "removal_policies": Prop(default=[]), "removal_policies_mode": Prop(default="append")}
     ATTRIBUTES = {"refs": "refs", "refs_map": "refs_map"}
