@@ -32,7 +32,7 @@ class KeyPair(pulumi.ComponentResource):
         self.keypair: openstack.compute.Keypair = openstack.compute.Keypair(
             name,
             name=args.os_name or name,
-            public_key=args.public_key.strip() if args.public_key else None,
+            public_key=_stripped(args.public_key),
             opts=pulumi.ResourceOptions(parent=self, additional_secret_outputs=["privateKey"]),
         )
         self.name = self.key_name = self.keypair.name
@@ -64,3 +64,10 @@ class ServerGroup(pulumi.ComponentResource):
         )
         self.id = self.server_group_id = self.group.id
         self.register_outputs({"id": self.group.id})
+
+
+def _stripped(key: pulumi.Input[str] | None) -> pulumi.Input[str] | None:
+    """The public key without surrounding whitespace (a secret one stays an Output, still secret)."""
+    if isinstance(key, pulumi.Output):
+        return key.apply(lambda k: k.strip() if k else None)
+    return key.strip() if key else None

@@ -168,9 +168,9 @@ class Network(pulumi.ComponentResource):
     (Neutron refuses the association before the subnet reaches the external network)."""
 
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        args = coerce(NetworkArgs, args)
         check_network(name, args)
         super().__init__(TOKEN, name, {}, opts)
-        args = coerce(NetworkArgs, args)
         child = pulumi.ResourceOptions(parent=self)
         self.subnet_args: dict[str, SubnetArgs] = {}
         self.network: openstack.networking.Network = openstack.networking.Network(
@@ -188,7 +188,8 @@ class Network(pulumi.ComponentResource):
         self.router: openstack.networking.Router | None = None
         self.router_interfaces: list[openstack.networking.RouterInterface] = []
         if args.router or (args.router is None and args.external_network):
-            ext_id = network_id_by_name(args.external_network) if args.external_network else None
+            ext_id = (network_id_by_name(args.external_network, pulumi.InvokeOptions(parent=self))
+                      if args.external_network else None)
             self.router = openstack.networking.Router(
                 f"{name}-router",
                 name=f"{args.os_name or name}-router",

@@ -133,6 +133,9 @@ class ServerArgs:
     admin_pass: pulumi.Input[str] | None = None
     os_name: str | None = None
     delete_before_replace: bool | None = False
+    replace_on_changes: list[str] | None = None
+    """Instance inputs a change of which replaces the server instead of updating it in place (e.g. imageName:
+    the provider would rebuild; Heat's image_update_policy REPLACE)."""
 
 
 class Server(pulumi.ComponentResource):
@@ -185,7 +188,7 @@ class Server(pulumi.ComponentResource):
             name,
             name=args.os_name or name,
             flavor_name=args.flavor,
-            **self._image_inputs(args),
+            **self._image_inputs(args, pulumi.InvokeOptions(parent=self)),
             key_pair=args.key_pair.name if isinstance(args.key_pair, KeyPair) else args.key_pair,
             availability_zone=args.availability_zone,
             config_drive=args.config_drive,
@@ -203,6 +206,7 @@ class Server(pulumi.ComponentResource):
                 # Heat user_data_update_policy IGNORE: template edits reach only new servers.
                 ignore_changes=["userData"] if args.user_data_update_policy == "IGNORE" else None,
                 delete_before_replace=args.delete_before_replace or None,
+                replace_on_changes=list(args.replace_on_changes or []) or None,
             ),
         )
         self.interface_attachments: list[openstack.compute.InterfaceAttach] = [
@@ -315,11 +319,11 @@ class Server(pulumi.ComponentResource):
         self.floating_ips.append(fip)
 
     @staticmethod
-    def _image_inputs(args: ServerArgs) -> dict:
+    def _image_inputs(args: ServerArgs, lookup: pulumi.InvokeOptions) -> dict:
         if args.boot_volume is not None:
             # pitfalls 5 (terraform-provider-openstack#62, #397): with boot-from-volume the image goes
             # only into block_devices, never image_id/image_name, or every plan rebuilds the server.
-            image_id = args.image_id if args.image_id is not None else image_id_by_name(args.image)
+            image_id = args.image_id if args.image_id is not None else image_id_by_name(args.image, lookup)
             bv = args.boot_volume
             return {
                 "block_devices": [
@@ -382,9 +386,9 @@ class Server(pulumi.ComponentResource):
                              opts=pulumi.ResourceOptions(parent=self))
 
 
-def external_network_id(name: str) -> pulumi.Output[str]:
+def external_network_id(name: str, opts: pulumi.InvokeOptions | None = None) -> pulumi.Output[str]:
     """ID of an external network by name (re-exported for front-ends)."""
-    return network_id_by_name(name)
+    return network_id_by_name(name, opts)
 
 
 def _without_router_interfaces(resources: list[pulumi.Resource]) -> list[pulumi.Resource]:

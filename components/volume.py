@@ -7,7 +7,7 @@ import pulumi_openstack as openstack
 
 from components.args import coerce
 from components.errors import StackError
-from components.lookup import image_id_by_name
+from components.lookup import image_id_by_name, invoke_options
 
 TOKEN = "openstack-stacks:index:Volume"
 
@@ -56,7 +56,7 @@ def cinder_volume(name: str, args: VolumeArgs, opts: pulumi.ResourceOptions | No
     check_size(args.size, name)
     image_id = args.image_id
     if image_id is None and args.image:
-        image_id = image_id_by_name(args.image)
+        image_id = image_id_by_name(args.image, invoke_options(opts))
     own = pulumi.ResourceOptions(protect=args.protect is not False, retain_on_delete=args.retain_on_delete or None)
     return openstack.blockstorage.Volume(
         name,

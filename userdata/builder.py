@@ -16,7 +16,7 @@ _SCRIPT_HINT = "start it with '#!' (a script) or '#cloud-config'"
 
 
 def _label(part: Part, number: int) -> str:
-    name = f"'{part.filename}' " if part.filename else ""
+    name = f"{part.filename!r} " if part.filename else ""  # repr: a newline in a name stays on the line
     return f"{name}#{number} (text/{part.subtype})"
 
 

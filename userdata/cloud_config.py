@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import jsonschema.protocols
+    import yaml
     from jsonschema.exceptions import ValidationError
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "schema-cloud-config-v1.json"
@@ -101,15 +102,62 @@ def _errors(data: dict[str, Any]) -> list[tuple[list[Any], list[Any], Validation
     return found
 
 
+MAX_NODES = 200_000  # values after alias expansion (a few hundred bytes of aliases can expand to billions)
+MAX_DEPTH = 64
+
+
+def _expansion_problem(root: yaml.Node | None) -> str | None:
+    """Why a composed document is refused before it is constructed and validated, or None."""
+    import yaml
+
+    if root is None:
+        return None
+    sizes: dict[int, tuple[int, int] | None] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        else:
+            children = []
+        if not done:
+            if id(node) in sizes:
+                continue
+            sizes[id(node)] = None
+            stack.append((node, True))
+            stack.extend((c, False) for c in children if id(c) not in sizes)
+            continue
+        counted = [sizes.get(id(c)) for c in children]
+        if any(c is None for c in counted):
+            return "cloud-config has an alias that refers to the value holding it"
+        size = 1 + sum(c[0] for c in counted if c)
+        height = 1 + max((c[1] for c in counted if c), default=0)
+        if height > MAX_DEPTH:
+            return f"cloud-config is nested deeper than {MAX_DEPTH} levels"
+        if size > MAX_NODES:
+            return f"cloud-config expands to more than {MAX_NODES} values (aliases counted at each use)"
+        sizes[id(node)] = (size, height)
+    return None
+
+
 @lru_cache(maxsize=4096)
 def cloud_config_problem(text: str) -> str | None:
     """None when valid, else one line naming the data path and cloud-init's schema path."""
     import yaml
 
     try:
-        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # safe loaders only
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # safe loaders only
+        node = yaml.compose(text, Loader=loader)
+        too_big = _expansion_problem(node)
+        if too_big:
+            return too_big
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as exc:
         return f"cloud-config is not valid YAML: {' '.join(str(exc).split())}"
+    except RecursionError:
+        return f"cloud-config is nested deeper than {MAX_DEPTH} levels"
     if data is None:
         return None
     if not isinstance(data, dict):

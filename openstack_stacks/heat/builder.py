@@ -17,6 +17,7 @@ from openstack_stacks.heat.resources.base import REGISTRY, HeatResource
 from openstack_stacks.heat.resources.nested import NestedTemplate
 from openstack_stacks.heat.scope import Nesting, Scope
 from openstack_stacks.heat.template import Template
+from openstack_stacks.heat.values import BUILDING
 
 MAX_DEPTH = 5
 # Python errors that reach the builder from bad input that no check caught yet (StackError is a ValueError
@@ -139,6 +140,7 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
         if not isinstance(type_name, str):
             raise StackError("a resource needs a type", file=template.path, resource=name)
         plugin = plugin_for(type_name, scope, name)
+        BUILDING[-1] = (template.path, name)
         try:
             properties = resolve(body.get(s.properties) or {}, scope)
             waits: list[pulumi.Resource] = []
@@ -150,7 +152,9 @@ def build_template(template: Template, given: dict[str, Any], *, stack_name: str
         except StackError as exc:
             raise exc.with_context(file=template.path, resource=name) from None
         except (ValueError, *INTERNAL) as exc:  # a gap in a function or plugin: still one line naming the resource
-            raise StackError(f"cannot build: {type(exc).__name__}: {exc}", file=template.path,
+            kind = "invalid value" if isinstance(exc, (ValueError, ArithmeticError)) else \
+                "a value has the wrong type or shape"
+            raise StackError(f"{kind} ({' '.join(str(exc).split()) or type(exc).__name__})", file=template.path,
                              resource=name) from None
         scope.resources[name] = res
     scope.where = None
@@ -163,6 +167,7 @@ def outputs_of(scope: Scope) -> dict[str, Any]:
     s = scope.template.sections
     for name, body in scope.template.section("outputs").items():
         scope.where = f"outputs.{name}"
+        BUILDING[-1] = (scope.path, f"outputs.{name}")
         if not isinstance(body, dict):
             raise StackError("an output must be a mapping", file=scope.path, field=f"outputs.{name}")
         if s.condition in body and not scope.condition_value(body[s.condition]):
@@ -180,6 +185,9 @@ def outputs_of(scope: Scope) -> dict[str, Any]:
 
 def plugin_for(type_name: str, scope: Scope, name: str) -> type[HeatResource]:
     """The plugin for a type: registry entry, environment mapping, or a nested template file."""
+    if not isinstance(type_name, str) or not type_name:
+        raise StackError(f"a resource type must be a name, got {type_name!r}", file=scope.path, resource=name,
+                         field="type")
     mapped = scope.environment.map_type(type_name)
     if mapped.endswith((".yaml", ".yml", ".template", ".json")):
         return NestedTemplate.for_file(str(_relative(mapped, scope, type_name)))

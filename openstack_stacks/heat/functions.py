@@ -560,7 +560,7 @@ class Repeat(Function):
         from openstack_stacks.limits import MAX_REPEAT
 
         if total > MAX_REPEAT:
-            raise self.fail(f"would produce {total} items (more than {MAX_REPEAT}; "
+            raise self.fail(f"would produce {total} items (more than {MAX_REPEAT} values; "
                             "raise with OPENSTACK_STACKS_MAX_REPEAT)")
         combos = itertools.product(*lists) if nested else zip(*lists, strict=False)
         return [_substitute(template, dict(zip(keys, combo, strict=True))) for combo in combos]

@@ -7,6 +7,8 @@ from typing import Any
 
 import pulumi
 
+from components.errors import StackError
+
 
 def has_output(value: Any) -> bool:
     """True when `value` is, or holds anywhere inside, a pulumi Output."""
@@ -29,11 +31,26 @@ def walk_path(value: Any, keys: list[Any]) -> Any:
     return value
 
 
+BUILDING: list[tuple[str | None, str | None]] = [(None, None)]
+"""(template file, resource) the builder is working on; a lifted function failing later names them."""
+
+
 def lift(fn: Callable[..., Any], *args: Any) -> Any:
     """`fn(*args)` now when all args are plain, else an Output of it computed when they are known."""
     if not any(has_output(a) for a in args):
         return fn(*args)
-    return pulumi.Output.from_input(list(args)).apply(lambda plain: fn(*plain))
+    file, resource = BUILDING[-1]
+
+    def later(plain: list[Any]) -> Any:
+        try:
+            return fn(*plain)
+        except StackError as exc:
+            raise exc.with_context(file=file, resource=resource) from None
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, ArithmeticError) as exc:
+            raise StackError(f"invalid value ({' '.join(str(exc).split()) or type(exc).__name__})", file=file,
+                             resource=resource) from None
+
+    return pulumi.Output.from_input(list(args)).apply(later)
 
 
 def as_input(value: Any) -> Any:

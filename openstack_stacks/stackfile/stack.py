@@ -275,7 +275,7 @@ class Stack(pulumi.ComponentResource):
         ports = []
         for p in d["ports"]:
             ports.append(PortArgs(
-                network=self.networks[p["network"]] if p["network"] else _existing_network(p["existing_network"]),
+                network=self.networks[p["network"]] if p["network"] else _existing_network(p["existing_network"], self),
                 subnet=p["subnet"], fixed_ip=p["fixed_ip"],
                 security_groups=[self.security_groups[g] for g in p["security_groups"]],
                 allowed_address_pairs=p["allowed_address_pairs"], port_security=p["port_security"],
@@ -446,7 +446,8 @@ def _join_template(values: list[Any]) -> str | list[str]:
     return ["".join(str(v[i]) if isinstance(v, list) else str(v) for v in values) for i in range(width)]
 
 
-def _existing_network(name: str) -> pulumi.Output[str]:
+def _existing_network(name: str, stack: pulumi.Resource) -> pulumi.Output[str]:
+    """An existing network's ID, looked up with the stack's provider."""
     from components.lookup import network_id_by_name
 
-    return network_id_by_name(name)
+    return network_id_by_name(name, pulumi.InvokeOptions(parent=stack))

@@ -40,31 +40,18 @@ ATTACH = "openstack:compute/volumeAttach:VolumeAttach"
 KEYPAIR = "openstack:compute/keypair:Keypair"
 SERVER_GROUP = "openstack:compute/serverGroup:ServerGroup"
 
-# Heat type -> the provider type our program registers under the same name.
-PRIMARY = {
-    "OS::Nova::Server": INSTANCE, "AWS::EC2::Instance": INSTANCE,
-    "OS::Neutron::Net": NETWORK, "OS::Neutron::Subnet": SUBNET, "OS::Neutron::Router": ROUTER,
-    "OS::Neutron::RouterInterface": ROUTER_IF, "OS::Neutron::Port": PORT,
-    "OS::Neutron::FloatingIP": FIP, "AWS::EC2::EIP": FIP,
-    "OS::Neutron::FloatingIPAssociation": FIP_ASSOC, "AWS::EC2::EIPAssociation": FIP_ASSOC,
-    "OS::Neutron::SecurityGroup": SECGROUP, "AWS::EC2::SecurityGroup": SECGROUP,
-    "OS::Neutron::SecurityGroupRule": RULE,
-    "OS::Cinder::Volume": VOLUME, "AWS::EC2::Volume": VOLUME,
-    "OS::Cinder::VolumeAttachment": ATTACH, "AWS::EC2::VolumeAttachment": ATTACH,
-    "OS::Nova::KeyPair": KEYPAIR, "OS::Nova::ServerGroup": SERVER_GROUP,
-}
-# Heat types that are no cloud resource in our program (rendered into user data, or no-ops).
-NOT_IN_CLOUD = {
-    "OS::Heat::CloudConfig": "rendered into the servers' user data",
-    "OS::Heat::MultipartMime": "rendered into the servers' user data",
-    "OS::Heat::SoftwareConfig": "rendered into the servers' user data",
-    "OS::Heat::StructuredConfig": "rendered into the servers' user data",
-    "OS::Heat::WaitCondition": "a boot wait (components.boot_wait) here: nothing to import",
-    "OS::Heat::WaitConditionHandle": "a console signal name here, no cloud resource",
-    "AWS::CloudFormation::WaitCondition": "a boot wait (components.boot_wait) here: nothing to import",
-    "AWS::CloudFormation::WaitConditionHandle": "a console signal name here, no cloud resource",
-    "OS::Heat::ResourceGroup": "a group: its members are mapped one by one",
-}
+def _registry_tables() -> tuple[dict[str, str], dict[str, str]]:
+    """Heat type -> the provider type our program registers under the same name, and Heat type -> why it has
+    nothing in the cloud to import: both declared by the Heat resource plugins themselves."""
+    from openstack_stacks.heat import resources  # noqa: F401 - importing the plugins registers them
+    from openstack_stacks.heat.resources.base import REGISTRY
+
+    primary = {t: cls.PULUMI_TYPE for t, cls in REGISTRY.items() if cls.PULUMI_TYPE}
+    skipped = {t: cls.NOT_IN_CLOUD for t, cls in REGISTRY.items() if cls.NOT_IN_CLOUD}
+    return primary, skipped
+
+
+PRIMARY, NOT_IN_CLOUD = _registry_tables()
 # Values Heat generated and kept in its own database: the program cannot know them.
 HEAT_GENERATED = {
     "OS::Heat::RandomString": "its value lives in Heat's database, not in the resource list; the program's "

@@ -215,6 +215,9 @@ class OfflineCloud(pulumi.runtime.Mocks):
         alphabet = "".join(sets.values())
         chars += [rng.choice(alphabet) for _ in range(int(inputs.get("length") or 16) - len(chars))]
         rng.shuffle(chars)
+        from openstack_stacks import report
+
+        report.secret_value("".join(chars))  # a generated password never shows in a message either
         return {"result": "".join(chars), "bcryptHash": ""}
 
     def _floatingip(self, rid: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ import gzip
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, wait
 from contextlib import contextmanager
@@ -505,7 +506,28 @@ def _as_stack_error(exc: BaseException, path: Path) -> StackError:
             return current.with_context(file=str(path))
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    return StackError(f"{type(exc).__name__}: {exc}", file=str(path))
+    return _explained(exc, path)
+
+
+_SDK_TYPE = re.compile(r"Unexpected type; expected a value of type `<class '(\w+)'>` but got a value of type "
+                       r"`<class '(\w+)'>` at resource `([^`]+)`, property `([^`]+)`")
+_KINDS = {"str": "a string", "int": "a whole number", "float": "a number", "bool": "true or false",
+          "dict": "a mapping", "list": "a list"}
+
+
+def _explained(exc: BaseException, path: Path) -> StackError:
+    """One clear line for an exception that is not a StackError (a gap in the checks; never a traceback)."""
+    text = " ".join(str(exc).split())
+    found = _SDK_TYPE.search(text)
+    if found:  # the SDK's own input type check names the resource and the property
+        want, got, resource, prop = found.groups()
+        return StackError(f"must be {_KINDS.get(want, want)}, got {_KINDS.get(got, got)}", file=str(path),
+                          resource=resource, field=prop)
+    if isinstance(exc, RecursionError):
+        return StackError("nested too deeply to process", file=str(path))
+    if isinstance(exc, (TypeError, AttributeError, KeyError, IndexError)):
+        return StackError(f"a value has the wrong type or shape ({text or type(exc).__name__})", file=str(path))
+    return StackError(f"invalid input ({text or type(exc).__name__})", file=str(path))
 
 
 def _scrubbed(error: StackError) -> StackError:

@@ -199,3 +199,15 @@ def test_diff_replaces_on_servers_handle_count_only() -> None:
     assert provider.diff("x", old, {**old, "timeout": 900}).changes
     assert provider.diff("x", old, {**old, "serverIds": ["b"]}).replaces == ["serverIds"]
     assert not provider.diff("x", old, dict(old)).changes
+
+
+def test_provider_is_pickled_by_reference() -> None:
+    """The state keeps a reference to components.boot_wait, not a frozen copy of its code."""
+    import base64
+
+    import dill
+    from pulumi.dynamic.dynamic import serialize_provider
+
+    blob = serialize_provider(boot_wait.BootWaitProvider())
+    assert len(blob) < 200
+    assert type(dill.loads(base64.b64decode(blob))) is boot_wait.BootWaitProvider

@@ -112,3 +112,20 @@ def test_group_rolling_update_is_said_plainly_not_honoured_and_the_diff_shows_no
     for member in members:  # nothing orders one member after another
         assert not urns & set(plan.get(member, INSTANCE)["options"]["dependsOn"])
     assert not any("one by one" in n for n in notes)
+
+
+@pytest.mark.parametrize("policy,path,change", [
+    ("image_update_policy: REPLACE", "imageName", {"image": "debian-13"}),
+    ("flavor_update_policy: REPLACE", "flavorName", None),
+])
+def test_replace_policies_replace_and_the_note_says_so(tmp_path, policy, path, change):
+    text = SERVER.replace("POLICY", policy)
+    old = write(tmp_path, text, "old.yaml")
+    new = write(tmp_path, text.replace("flavor: m1.small", "flavor: m1.large") if change is None else text, "new.yaml")
+    diff = diff_files(old, new, old_parameters={"image": "debian-12"}, new_parameters=change or {})
+    step = diff.get("web", INSTANCE)
+    assert step.op == "replace"
+    (prop,) = [p for p in step.properties if p.path == path]
+    assert prop.replaces and not (prop.note or "").startswith(("rebuild", "resize"))
+    (note,) = [n for n in render(new, change or {}).notes if policy.split(":")[0] in n]
+    assert "replaces the server" in note and "as in Heat" in note

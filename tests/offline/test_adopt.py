@@ -168,3 +168,19 @@ def test_corpus_stack_adoption_matches_the_rendered_plan(template, resources, pa
     for row in rows:
         if row.type == "OS::Neutron::RouterInterface":  # imported by its router port ID: listed with the way
             assert any("router port ID" in r["reason"] for r in result.unmapped_plan)
+
+
+def test_type_tables_come_from_the_heat_plugins() -> None:
+    """adopt's Heat type -> provider type table is what the plugins declare (PULUMI_TYPE from the SDK class)."""
+    import pulumi_openstack as openstack
+
+    from openstack_stacks.heat.resources.base import REGISTRY
+    from openstack_stacks.tools import adopt as adopt_module
+
+    assert adopt_module.PRIMARY["OS::Nova::Server"] == openstack.compute.Instance.pulumi_type
+    assert adopt_module.PRIMARY["AWS::EC2::VolumeAttachment"] == openstack.compute.VolumeAttach.pulumi_type
+    assert len(adopt_module.PRIMARY) >= 20
+    for heat_type, token in adopt_module.PRIMARY.items():
+        assert token == REGISTRY[heat_type].PULUMI_TYPE
+    assert "OS::Heat::WaitCondition" in adopt_module.NOT_IN_CLOUD
+    assert not set(adopt_module.PRIMARY) & set(adopt_module.NOT_IN_CLOUD)

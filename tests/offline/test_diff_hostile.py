@@ -85,3 +85,13 @@ def test_render_out_unwritable(tmp_path, capsys) -> None:
     stack.write_text(STACK)
     rc, err = _cli(tmp_path, ["render", str(stack), "--out", "/proc/nope/out"], capsys)
     assert rc == 1 and "cannot write the render" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_diff_of_two_stack_files_refuses_a_shrink(tmp_path, capsys) -> None:
+    text = "volumes:\n  data: {{size: {size}}}\n"
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(text.format(size=50))
+    new.write_text(text.format(size=20))
+    rc = main(["diff", str(old), str(new)])
+    err = capsys.readouterr().err
+    assert rc == 1 and "would shrink from 50 to 20 GB (protected)" in err

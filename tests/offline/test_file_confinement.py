@@ -163,3 +163,11 @@ def test_readme_section_is_true() -> None:
     assert "--allow-root" in _render_parser().format_help() and "--allow-root" in section
     config = yaml.safe_load((root / "Pulumi.yaml").read_text())["config"]
     assert config["allowedRoots"]["type"] == "array" and "allowedRoots" in section
+
+
+def test_environment_file_that_is_a_device_is_refused(render, tmp_path) -> None:
+    path = tmp_path / "t.yaml"
+    path.write_text("heat_template_version: 2018-08-31\nresources: {}\n")
+    with pytest.raises(StackError, match="system file") as info:
+        render(path, env_files=["/dev/zero"])
+    assert "/dev/zero" in str(info.value)

@@ -152,3 +152,35 @@ def test_secret_never_in_cidr_or_cloud_config_errors(tmp_path, text, params) -> 
     message = str(info.value)
     assert next(iter(params.values())) not in message and "[secret]" in message
     assert info.value.resource
+
+
+def test_secret_public_key_renders_secret() -> None:
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB secret-ops"
+    plan = render(HT / "openshift-origin/F19/hot-template/openshift/openshift.yaml", {"public_net_id": "public"},
+                  secret_parameters={"public_ssh_key": key})
+    assert key not in plan.to_json()
+    assert "publicKey" in plan.get("ssh_key", "openstack:compute/keypair:Keypair")["secretInputs"]
+
+
+def test_secret_where_the_cloud_needs_plain_text_is_refused(render) -> None:
+    root = Path(__file__).resolve().parents[2]
+    with pytest.raises(StackError, match="secret parameter cannot be used here") as info:
+        render(root / "stacks/web.yaml", secret_parameters={"flavor": "m1.small"})
+    assert info.value.resource == "web" and info.value.field == "flavor"
+
+
+def test_generated_password_never_in_an_error(tmp_path) -> None:
+    path = _write(tmp_path, """
+        heat_template_version: 2018-08-31
+        resources:
+          rnd: {type: OS::Heat::RandomString, properties: {length: 24}}
+          cc:
+            type: OS::Heat::CloudConfig
+            properties: {cloud_config: {chpasswd: {expire: {get_attr: [rnd, value]}}}}
+          vm:
+            type: OS::Nova::Server
+            properties: {image: i, flavor: f, user_data_format: SOFTWARE_CONFIG, user_data: {get_resource: cc}}
+    """)
+    with pytest.raises(StackError) as info:
+        render(path)
+    assert "chpasswd.expire" in str(info.value) and "'[secret]' is not of type 'boolean'" in str(info.value)

@@ -66,3 +66,31 @@ def test_ip_protocol_numbers_with_ports_are_accepted(render, write_stack, proto)
 def test_icmp_type_zero_is_accepted(render, write_stack) -> None:
     plan = render(write_stack(BASE.format(**{**GOOD, "proto": "icmp", "port": 0})))
     assert plan.by_type("openstack:networking/secGroupRule:SecGroupRule")[0]["inputs"]["portRangeMin"] == 0
+
+
+def test_part_filename_with_a_newline_stays_on_one_line(render, write_stack) -> None:
+    path = write_stack("""
+        networks: {net: {subnets: {sub: {cidr: 10.0.0.0/24}}}}
+        servers:
+          vm:
+            image: i
+            flavor: f
+            ports: [{network: net}]
+            user_data_parts: [{type: x-shellscript, filename: "a\\nb.sh", content: "#!/bin/sh\\necho"}]
+    """)
+    with pytest.raises(StackError) as info:
+        render(path)
+    assert "\n" not in str(info.value) and "a\\nb.sh" in str(info.value) and info.value.resource == "vm"
+
+
+def test_cli_turns_an_unexpected_exception_into_one_line(monkeypatch, capsys, write_stack) -> None:
+    from openstack_stacks.tools import cli, offline
+
+    def broken(*args, **kwargs):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(offline, "render", broken)
+    path = write_stack("description: x\n")
+    assert cli.main(["render", str(path), "--out", str(path.parent / "out")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {path}: ") and "Traceback" not in err

@@ -40,6 +40,10 @@ class HeatResource:
     PROPERTIES: ClassVar[dict[str, Prop]] = {}
     ATTRIBUTES: ClassVar[dict[str, str]] = {}  # template attribute -> method returning its value
     REF: ClassVar[str] = "id"  # the method returning get_resource / Ref
+    # For adopt: the provider resource registered under the template resource's own name (from the SDK class),
+    # or why there is nothing in the cloud to import.
+    PULUMI_TYPE: ClassVar[str | None] = None
+    NOT_IN_CLOUD: ClassVar[str | None] = None
 
     def __init__(self, name: str, type_name: str, properties: dict[str, Any], scope: Scope, *,
                  definition: dict[str, Any], depends_on: list[pulumi.Resource],

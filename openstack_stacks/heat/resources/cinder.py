@@ -16,6 +16,7 @@ from openstack_stacks.heat.values import string_map
 @register
 class CinderVolume(HeatResource):
     TYPES = ("OS::Cinder::Volume",)
+    PULUMI_TYPE = openstack.blockstorage.Volume.pulumi_type
     PROPERTIES = {"size": Prop(), "name": Prop(), "description": Prop(), "volume_type": Prop(), "image": Prop(),
                   "snapshot_id": Prop(), "availability_zone": Prop(), "metadata": Prop(default={}),
                   "source_volid": Prop(), "backup_id": Prop(), "read_only": Prop(), "multiattach": Prop(),
@@ -79,6 +80,7 @@ class CinderVolume(HeatResource):
 @register
 class Ec2Volume(CinderVolume):
     TYPES = ("AWS::EC2::Volume",)
+    PULUMI_TYPE = openstack.blockstorage.Volume.pulumi_type
     PROPERTIES = {"Size": Prop(), "AvailabilityZone": Prop(required=True), "SnapshotId": Prop(), "Tags": Prop()}
     ATTRIBUTES = {}
 
@@ -96,6 +98,7 @@ class VolumeAttachment(HeatResource):
     """compute.VolumeAttach; replaced detach-first (pulumi/pulumi-aws#2769), device never set (t-p-o#1863)."""
 
     TYPES = ("OS::Cinder::VolumeAttachment", "AWS::EC2::VolumeAttachment")
+    PULUMI_TYPE = openstack.compute.VolumeAttach.pulumi_type
     PROPERTIES = {"instance_uuid": Prop(), "volume_id": Prop(), "InstanceId": Prop(), "VolumeId": Prop(),
                   "mountpoint": Prop(ignored=DEVICE_IGNORED), "Device": Prop(ignored=DEVICE_IGNORED)}
 
@@ -114,6 +117,7 @@ class VolumeAttachment(HeatResource):
 @register
 class Eip(HeatResource):
     TYPES = ("AWS::EC2::EIP",)
+    PULUMI_TYPE = openstack.networking.FloatingIp.pulumi_type
     PROPERTIES = {"InstanceId": Prop(), "Domain": Prop(ignored="no VPC in OpenStack")}
     ATTRIBUTES = {"AllocationId": "id"}
     REF = "address"
@@ -138,6 +142,7 @@ class EipAssociation(HeatResource):
     """AWS::EC2::EIPAssociation: the floating IP goes to the first port of the instance of this template."""
 
     TYPES = ("AWS::EC2::EIPAssociation",)
+    PULUMI_TYPE = openstack.networking.FloatingIpAssociate.pulumi_type
     PROPERTIES = {"InstanceId": Prop(), "EIP": Prop(), "AllocationId": Prop(), "NetworkInterfaceId": Prop(),
                   "PrivateIpAddress": Prop()}
 

@@ -42,6 +42,7 @@ def text_part(content: str, filename: str | None = None, subtype: str | None = N
 @register
 class SoftwareConfig(HeatResource):
     TYPES = ("OS::Heat::SoftwareConfig",)
+    NOT_IN_CLOUD = "rendered into the servers' user data"
     PROPERTIES = {"config": Prop(default=""), "group": Prop(default="Heat::Ungrouped"),
                   "inputs": Prop(default=[]),
                   "outputs": Prop(default=[]),
@@ -70,6 +71,7 @@ class CloudConfig(SoftwareConfig):
     """Stored by Heat as `#cloud-config` + newline + a YAML dump (keys sorted)."""
 
     TYPES = ("OS::Heat::CloudConfig",)
+    NOT_IN_CLOUD = "rendered into the servers' user data"
     PROPERTIES = {"cloud_config": Prop(default={})}
 
     def build(self) -> None:
@@ -83,6 +85,7 @@ class CloudConfig(SoftwareConfig):
 @register
 class MultipartMime(SoftwareConfig):
     TYPES = ("OS::Heat::MultipartMime",)
+    NOT_IN_CLOUD = "rendered into the servers' user data"
     PROPERTIES = {"parts": Prop(default=[]), "group": Prop(default="Heat::Ungrouped")}
 
     def build(self) -> None:
@@ -111,6 +114,7 @@ class StructuredConfig(SoftwareConfig):
     """Structured data for an in-image hook; `get_input` calls are filled in per deployment."""
 
     TYPES = ("OS::Heat::StructuredConfig",)
+    NOT_IN_CLOUD = "rendered into the servers' user data"
     PROPERTIES = {"config": Prop(default={}), "group": Prop(default="Heat::Ungrouped"), "inputs": Prop(default=[]),
                   "outputs": Prop(default=[]),
                   "options": Prop(ignored="no deployment agent")}

@@ -93,6 +93,7 @@ class ResourceGroup(HeatResource):
     """`count` members named `<group>-<index>` (stable names; Heat's own member names are indexes)."""
 
     TYPES = ("OS::Heat::ResourceGroup",)
+    NOT_IN_CLOUD = 'a group: its members are mapped one by one'
     PROPERTIES = {"count": Prop(default=1), "resource_def": Prop(required=True), "index_var": Prop(default="%index%"),
                   "removal_policies": Prop(default=[]), "removal_policies_mode": Prop(default="append")}
     ATTRIBUTES = {"refs": "refs", "refs_map": "refs_map"}
@@ -215,8 +216,9 @@ class HeatStack(HeatResource):
 
     def build(self) -> None:
         from components.regions import region_provider
-        from openstack_stacks.heat.builder import build_template, outputs_of
         from openstack_stacks.stackfile.loader import parse_text
+
+        build_template, outputs_of = self.scope.nesting.build_template, self.scope.nesting.outputs_of
 
         p = self.props
         context = p["context"] or {}

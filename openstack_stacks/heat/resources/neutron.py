@@ -21,7 +21,7 @@ def network_id(value: Any, opts: pulumi.InvokeOptions | None = None) -> Any:
     """A network given as an ID (or a resource's ID output) or, as Heat allows, by name (looked up with the
     provider `opts` names: the one the template's resources go to)."""
     if isinstance(value, str) and not UUID.match(value):
-        return network_id_by_name(value)  # provider routing: after the components rework (issue 14)
+        return network_id_by_name(value, opts)
     return value
 
 
@@ -58,6 +58,7 @@ class _Simple(HeatResource):
 @register
 class Net(_Simple):
     TYPES = ("OS::Neutron::Net",)
+    PULUMI_TYPE = openstack.networking.Network.pulumi_type
     PROPERTIES = {"name": Prop(), "admin_state_up": Prop(), "shared": Prop(), "port_security_enabled": Prop(),
                   "value_specs": Prop(), "dhcp_agent_ids": Prop(ignored="admin-only scheduling"), "qos_policy": Prop(),
                   "tenant_id": Prop(), "dns_domain": Prop(), "tags": Prop()}
@@ -92,6 +93,7 @@ class Net(_Simple):
 @register
 class Subnet(_Simple):
     TYPES = ("OS::Neutron::Subnet",)
+    PULUMI_TYPE = openstack.networking.Subnet.pulumi_type
     PROPERTIES = {"network": Prop(), "network_id": Prop(), "cidr": Prop(), "name": Prop(),
                   "ip_version": Prop(default=4),
                   "gateway_ip": Prop(), "dns_nameservers": Prop(default=[]), "allocation_pools": Prop(default=[]),
@@ -153,6 +155,7 @@ class Subnet(_Simple):
 @register
 class Router(_Simple):
     TYPES = ("OS::Neutron::Router",)
+    PULUMI_TYPE = openstack.networking.Router.pulumi_type
     PROPERTIES = {"name": Prop(), "external_gateway_info": Prop(), "admin_state_up": Prop(), "distributed": Prop(),
                   "ha": Prop(), "value_specs": Prop(), "tags": Prop()}
     ATTRIBUTES = {"name": "os_name", "external_gateway_info": "gateway", "status": "status",
@@ -223,6 +226,7 @@ class RouterGateway(HeatResource):
 @register
 class RouterInterface(_Simple):
     TYPES = ("OS::Neutron::RouterInterface",)
+    PULUMI_TYPE = openstack.networking.RouterInterface.pulumi_type
     PROPERTIES = {"router": Prop(), "router_id": Prop(), "subnet": Prop(), "subnet_id": Prop(), "port": Prop(),
                   "port_id": Prop()}
 
@@ -241,6 +245,7 @@ class RouterInterface(_Simple):
 @register
 class Port(_Simple):
     TYPES = ("OS::Neutron::Port",)
+    PULUMI_TYPE = openstack.networking.Port.pulumi_type
     PROPERTIES = {"network": Prop(), "network_id": Prop(), "name": Prop(), "fixed_ips": Prop(default=[]),
                   "security_groups": Prop(), "allowed_address_pairs": Prop(default=[]),
                   "port_security_enabled": Prop(), "mac_address": Prop(), "admin_state_up": Prop(),
@@ -295,6 +300,7 @@ class Port(_Simple):
 @register
 class FloatingIP(_Simple):
     TYPES = ("OS::Neutron::FloatingIP",)
+    PULUMI_TYPE = openstack.networking.FloatingIp.pulumi_type
     PROPERTIES = {"floating_network": Prop(), "floating_network_id": Prop(), "port_id": Prop(),
                   "fixed_ip_address": Prop(), "floating_ip_address": Prop(), "value_specs": Prop(),
                   "dns_name": Prop(), "dns_domain": Prop(), "floating_subnet": Prop(), "tags": Prop()}
@@ -333,6 +339,7 @@ class FloatingIP(_Simple):
 @register
 class FloatingIPAssociation(_Simple):
     TYPES = ("OS::Neutron::FloatingIPAssociation",)
+    PULUMI_TYPE = openstack.networking.FloatingIpAssociate.pulumi_type
     PROPERTIES = {"floatingip_id": Prop(required=True), "port_id": Prop(required=True), "fixed_ip_address": Prop()}
 
     def build(self) -> None:
@@ -350,6 +357,7 @@ def _port_range(rule: dict[str, Any], lo: str, hi: str) -> tuple[int | None, int
 @register
 class NeutronSecurityGroup(HeatResource):
     TYPES = ("OS::Neutron::SecurityGroup",)
+    PULUMI_TYPE = openstack.networking.SecGroup.pulumi_type
     PROPERTIES = {"name": Prop(), "description": Prop(default=""), "rules": Prop(default=[])}
     ATTRIBUTES = {"name": "os_name"}
 
@@ -389,6 +397,7 @@ class NeutronSecurityGroup(HeatResource):
 @register
 class AwsSecurityGroup(NeutronSecurityGroup):
     TYPES = ("AWS::EC2::SecurityGroup",)
+    PULUMI_TYPE = openstack.networking.SecGroup.pulumi_type
     PROPERTIES = {"GroupDescription": Prop(required=True), "SecurityGroupIngress": Prop(default=[]),
                   "SecurityGroupEgress": Prop(default=[]), "VpcId": Prop(ignored="no VPC in OpenStack"),
                   "Tags": Prop()}
@@ -419,6 +428,7 @@ class NeutronSecurityGroupRule(_Simple):
     """A stand-alone rule of a group (a SecGroupRule; CIDR normalised as the core does)."""
 
     TYPES = ("OS::Neutron::SecurityGroupRule",)
+    PULUMI_TYPE = openstack.networking.SecGroupRule.pulumi_type
     PROPERTIES = {"security_group": Prop(required=True), "direction": Prop(default="ingress"), "ethertype": Prop(),
                   "protocol": Prop(), "port_range_min": Prop(), "port_range_max": Prop(),
                   "remote_ip_prefix": Prop(), "remote_group": Prop(), "description": Prop()}

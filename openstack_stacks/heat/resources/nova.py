@@ -59,6 +59,7 @@ def user_data_spec(user_data: Any, fmt: str, metadata: Any, instance_user: str |
 @register
 class NovaServer(HeatResource):
     TYPES = ("OS::Nova::Server",)
+    PULUMI_TYPE = openstack.compute.Instance.pulumi_type
     PROPERTIES = {
         "name": Prop(), "image": Prop(), "flavor": Prop(required=True), "key_name": Prop(),
         "networks": Prop(default=[]),
@@ -189,7 +190,7 @@ class NovaServer(HeatResource):
         from openstack_stacks.heat.resources.deployment import deployment_parts, deployments_of
 
         args = self.server_args()
-        self.replace_on_changes = self.update_policies()
+        args.replace_on_changes = self.update_policies() or None
         self.deployed = [name for name, _ in deployments_of(self.scope, self.name)]
         if self.deployed:
             if self.props.get("user_data_format") != "SOFTWARE_CONFIG":
@@ -276,6 +277,7 @@ class Ec2Instance(NovaServer):
     """AWS::EC2::Instance: UserData wrapped HEAT_CFNTOOLS with instance user ec2-user (Heat's default)."""
 
     TYPES = ("AWS::EC2::Instance",)
+    PULUMI_TYPE = openstack.compute.Instance.pulumi_type
     PROPERTIES = {
         "ImageId": Prop(required=True), "InstanceType": Prop(required=True), "KeyName": Prop(),
         "AvailabilityZone": Prop(), "SecurityGroups": Prop(default=[]), "SecurityGroupIds": Prop(default=[]),
@@ -328,6 +330,7 @@ class Ec2Instance(NovaServer):
 @register
 class NovaKeyPair(HeatResource):
     TYPES = ("OS::Nova::KeyPair",)
+    PULUMI_TYPE = openstack.compute.Keypair.pulumi_type
     PROPERTIES = {"name": Prop(required=True), "public_key": Prop(), "save_private_key": Prop(default=False),
                   "type": Prop(), "user": Prop()}
     ATTRIBUTES = {"public_key": "public_key", "private_key": "private_key"}
@@ -351,6 +354,7 @@ class NovaKeyPair(HeatResource):
 @register
 class NovaServerGroup(HeatResource):
     TYPES = ("OS::Nova::ServerGroup",)
+    PULUMI_TYPE = openstack.compute.ServerGroup.pulumi_type
     PROPERTIES = {"name": Prop(), "policies": Prop(default=["anti-affinity"]), "policy": Prop(), "rules": Prop()}
 
     def build(self) -> None:

@@ -66,6 +66,7 @@ def signallers(deps: dict[str, set[str]], types: dict[str, Any], handle: str) ->
 @register
 class WaitConditionHandle(HeatResource):
     TYPES = HANDLES
+    NOT_IN_CLOUD = "a signal address on the instance's console: nothing in the cloud to import"
     PROPERTIES = {"signal_transport": Prop(ignored="signals travel over the console log (userdata.signals)")}
     ATTRIBUTES = {"curl_cli": "curl_cli", "endpoint": "url", "token": "token", "signal": "signal"}
     REF = "url"
@@ -92,6 +93,7 @@ class WaitConditionHandle(HeatResource):
 @register
 class WaitCondition(HeatResource):
     TYPES = WAITS
+    NOT_IN_CLOUD = 'a boot wait (components.boot_wait): nothing in the cloud to import; it waits for signals again'
     PROPERTIES = {"handle": Prop(), "timeout": Prop(), "count": Prop(),
                   "Handle": Prop(), "Timeout": Prop(), "Count": Prop()}
     ATTRIBUTES = {"data": "data", "Data": "data"}

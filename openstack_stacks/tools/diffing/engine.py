@@ -379,12 +379,13 @@ class _Differ:
         if size is None or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
                                    for v in (size.old, size.new)) or size.new >= size.old:
             return
-        size.note = f"shrink from {size.old} to {size.new} GB: Cinder cannot shrink a volume"
+        old_gb, new_gb = f"{size.old:g}", f"{size.new:g}"  # plan numbers may come back as floats
+        size.note = f"shrink from {old_gb} to {new_gb} GB: Cinder cannot shrink a volume"
         old = self.old_by_urn.get(step.old_urn or "") or {}
         protected = bool((old.get("options") or {}).get("protect"))
         if step.op == "update" or protected:
             self.errors.append(
-                f"{step.type} '{step.name}' would shrink from {size.old} to {size.new} GB"
+                f"{step.type} '{step.name}' would shrink from {old_gb} to {new_gb} GB"
                 f"{' (protected)' if protected else ''}: "
                 "Cinder cannot shrink a volume and the data on it would not fit. Keep the size, or create a new, "
                 "smaller volume beside it, copy the data, then retire the old one (`protect: false` first)")

@@ -106,3 +106,47 @@ def test_no_signal_is_a_timeout(boot_spec) -> None:
     with pytest.raises(boot_wait.BootWaitError, match=r"timed out after 30 s with 0 of 1 signal\(s\)"):
         boot_wait.wait_for_signals(lambda sid: report.cloud_init_output, ["silent"], "h", 1, 30,
                                    sleep=lambda s: None, clock=lambda: float(next(clock)))
+
+
+DEPLOY_TEMPLATE = """
+heat_template_version: 2016-10-14
+resources:
+  config:
+    type: OS::Heat::SoftwareConfig
+    properties:
+      group: script
+      inputs: [{name: my_ip}, {name: my_name}]
+      outputs: [{name: seen}]
+      config: |
+        #!/bin/sh
+        echo "I am $my_name at $my_ip"
+        printf '%s' "$my_ip" > "$heat_outputs_path.seen"
+  server:
+    type: OS::Nova::Server
+    properties:
+      image: debian-12
+      flavor: m1.small
+      user_data_format: SOFTWARE_CONFIG
+      networks: [{network: private}]
+  deployment:
+    type: OS::Heat::SoftwareDeployment
+    properties:
+      config: {get_resource: config}
+      server: {get_resource: server}
+      input_values:
+        my_ip: {get_attr: [server, networks, private, 0]}
+        my_name: {get_attr: [server, name]}
+"""
+
+
+def test_deployment_reads_its_own_servers_address_at_boot(boot, tmp_path: Path) -> None:
+    path = tmp_path / "deploy.yaml"
+    path.write_text(DEPLOY_TEMPLATE)
+    plan = render(path, {})
+    report = boot(plan.user_data["server"].user_data, server="server", ports=[["10.0.0.5/24"]], capture=(LOG,))
+    assert report.ok, report.to_text()
+    state = signals.evaluate([_signals(report)], "deploy-deployment")
+    assert state.status == "SUCCESS"
+    result = state.data()["deployment"]
+    assert result["seen"] == "10.0.0.5" and result["deploy_status_code"] == 0
+    assert result["deploy_stdout"] == "I am server at 10.0.0.5\n"

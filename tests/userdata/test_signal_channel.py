@@ -235,3 +235,12 @@ def test_boot_signal_part_follows_loguserdata() -> None:
     assert "signal-hook.sh" in names
     with pytest.raises(ValueError, match="HEAT_CFNTOOLS"):
         build_user_data(UserDataSpec(format="SOFTWARE_CONFIG", script="#!/bin/sh\n", boot_signal="w"), "w")
+
+
+def test_a_later_signal_with_the_same_id_replaces_a_failure() -> None:
+    """kolla-deploy re-run by hand after a failure: the next pulumi up sees the success."""
+    console = "\n".join([signals.encode_line("kolla-deploy", "n1", status="FAILURE", signal_id="kolla-deploy",
+                                             reason="kolla-deploy step deploy failed (exit 3)"),
+                         signals.encode_line("kolla-deploy", "n2", signal_id="kolla-deploy", reason="deployed")])
+    state = signals.evaluate([console], "kolla-deploy")
+    assert state.status == "SUCCESS" and state.reason == "deployed"
