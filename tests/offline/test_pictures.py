@@ -280,9 +280,9 @@ def test_readme_render_sample_counts_the_files_render_writes(tmp_path, capsys) -
     need("dot")
     readme = (ROOT / "README.md").read_text()
     sample = re.search(r"\$ python -m components render stacks/web.yaml --out out/\n(.*?)```", readme, re.S)[1]
-    assert cli.main(["render", "stacks/web.yaml", "--out", str(tmp_path)]) == 0
+    assert cli.main(["render", "stacks/web.yaml", "--out", f"{tmp_path}/"]) == 0  # as the README types it
     wrote = capsys.readouterr().out.splitlines()[-1]
-    assert wrote.replace(str(tmp_path), "out") == sample.strip().splitlines()[-1]
+    assert wrote.replace(f"{tmp_path}/", "out/") == sample.strip().splitlines()[-1]
 
 
 def drawn(svg: str) -> tuple[dict[str, list[str]], set[tuple[str, str]]]:
