@@ -187,6 +187,8 @@ class Network(pulumi.ComponentResource):
             self._add_subnet(name, coerce(SubnetArgs, sub, where=f"subnets[{index}]"), child)
         self.router: openstack.networking.Router | None = None
         self.router_interfaces: list[openstack.networking.RouterInterface] = []
+        # What ports and floating IPs must wait for (pitfalls 10); add_router_interface extends it.
+        self.ready: list[pulumi.Resource] = list(self.subnets.values())
         if args.router or (args.router is None and args.external_network):
             ext_id = (network_id_by_name(args.external_network, pulumi.InvokeOptions(parent=self))
                       if args.external_network else None)
@@ -201,8 +203,6 @@ class Network(pulumi.ComponentResource):
                 if not self.subnet_args[sub_name].router_interface:
                     continue
                 self.add_router_interface(sub_name, self.router, f"{name}-{sub_name}-rif", child)
-        # What ports and floating IPs must wait for (pitfalls 10); add_router_interface extends it.
-        self.ready: list[pulumi.Resource] = [*self.subnets.values(), *self.router_interfaces]
         self.network_id = self.network.id
         self.subnet_ids = pulumi.Output.all(**{k: v.id for k, v in self.subnets.items()}) if self.subnets \
             else pulumi.Output.from_input({})
@@ -220,8 +220,7 @@ class Network(pulumi.ComponentResource):
         """
         interface = router_interface(logical, router_id=router.id, subnet=self.subnet(subnet_name), opts=opts)
         self.router_interfaces.append(interface)
-        if hasattr(self, "ready"):
-            self.ready.append(interface)
+        self.ready.append(interface)
         return interface
 
     def _add_subnet(self, name: str, sub: SubnetArgs, child: pulumi.ResourceOptions) -> None:
