@@ -14,6 +14,7 @@ import email.policy
 import gc
 import gzip
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -121,6 +122,51 @@ def _gc_tuned_for_render() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+class _ResourceHashes:
+    """Resource hashes that depend on the program, not on memory addresses.
+
+    The SDK keeps resources in sets (a component's `_childResources`, an Output's `resources`) and awaits
+    their URNs in set order while it expands dependencies (`pulumi.runtime.rpc._add_dependency`). With
+    the default identity hash that order follows the objects' addresses, so two independent registrations
+    (the two floating IPs of servers_in_new_neutron_net.yaml) reached the offline cloud in either order
+    from render to render, and took each other's addresses. Here a resource's hash is the number of
+    resources hashed before it in this render: a function of the program alone, fixed for the object's
+    lifetime (a set never loses it), and an ordinary hash for any other use.
+    """
+
+    def __init__(self) -> None:
+        self.counter = iter(())
+
+    def install(self) -> None:
+        """Give every Resource the counted hash (once per process; harmless outside a render)."""
+        if getattr(pulumi.Resource.__hash__, "_counted", False):
+            return
+        hashes = self
+
+        def counted_hash(resource: Any) -> int:
+            try:
+                return resource.__dict__["_offline_hash"]
+            except KeyError:
+                value = resource.__dict__["_offline_hash"] = next(hashes.counter, None) or id(resource)
+                return value
+
+        counted_hash._counted = True  # type: ignore[attr-defined]
+        pulumi.Resource.__hash__ = counted_hash  # type: ignore[method-assign]
+
+    @contextmanager
+    def counting(self) -> Iterator[None]:
+        """Number the resources first hashed inside the block from 1 (outside it: identity hashes)."""
+        self.install()
+        self.counter = itertools.count(1)
+        try:
+            yield
+        finally:
+            self.counter = iter(())
+
+
+RESOURCE_HASHES = _ResourceHashes()
 
 
 class InlineExecutor(ThreadPoolExecutor):
@@ -466,7 +512,7 @@ def run_program(
     loop.set_default_executor(executor)
     cwd = os.getcwd()
     try:
-        with _sdk_tuned_for_mocks(), construction.watching():
+        with _sdk_tuned_for_mocks(), construction.watching(), RESOURCE_HASHES.counting():
             # Relative paths in the program (stack files, get_file) resolve from the project directory.
             if not Path(cwd, source).exists() and (ROOT / source).exists():
                 os.chdir(ROOT)
