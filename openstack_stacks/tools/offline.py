@@ -133,7 +133,8 @@ class _ResourceHashes:
     (the two floating IPs of servers_in_new_neutron_net.yaml) reached the offline cloud in either order
     from render to render, and took each other's addresses. Here a resource's hash is the number of
     resources hashed before it in this render: a function of the program alone, fixed for the object's
-    lifetime (a set never loses it), and an ordinary hash for any other use.
+    lifetime (a set never loses it), and an ordinary hash for any other use. The engine promises no
+    registration order (pulumi/pulumi#1990), so this matters only offline, where addresses are ours.
     """
 
     def __init__(self) -> None:
