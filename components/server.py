@@ -174,7 +174,6 @@ class Server(pulumi.ComponentResource):
         ready: list[pulumi.Resource] = [d for d in own if isinstance(d, pulumi.Resource)]
         self.ports: list[openstack.networking.Port] = []
         self.floating_ips: list[openstack.networking.FloatingIp] = []
-        self._port_ips: list[pulumi.Output[str]] = []
         for index, port in enumerate(args.ports):
             self._add_port(name, index, port, ready)
         if args.config_drive:
@@ -222,7 +221,8 @@ class Server(pulumi.ComponentResource):
             self._attach(name, coerce(VolumeAttachmentArgs, a, where=f"volumes[{i}]"))
             for i, a in enumerate(args.volumes or ())]
         self.server_id = self.instance.id
-        self.private_ip = self._port_ips[0]
+        # One Output for the boot NIC's first address (not one per port: issue 14, fewer Outputs per server).
+        self.private_ip = self.ports[0].all_fixed_ips.apply(lambda ips: ips[0] if ips else None)
         self.public_ip = self.floating_ips[0].address if self.floating_ips else None
         self.register_outputs(
             {
@@ -239,7 +239,6 @@ class Server(pulumi.ComponentResource):
                 f"{name}-{suffix}", port.port_id, opts=pulumi.ResourceOptions(parent=self)
             )
             self.ports.append(existing)
-            self._port_ips.append(existing.all_fixed_ips.apply(lambda ips: ips[0] if ips else None))
             return
         deps: list[pulumi.Resource] = []
         if isinstance(port.network, Network):
@@ -300,7 +299,6 @@ class Server(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, depends_on=_without_router_interfaces(deps)),
         )
         self.ports.append(created)
-        self._port_ips.append(created.all_fixed_ips.apply(lambda ips: ips[0] if ips else None))
         if port.floating_ip:
             self._add_floating_ip(name, suffix, port.floating_ip, created, deps)
 
