@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 
 from components.errors import StackError
-from openstack_stacks.tools.schema import unwrap_secret
+from openstack_stacks.tools.schema import plain_value as _plain
 
 _NS = uuid.UUID("6f0c3a52-2b8e-4c61-9d0e-2f8c1b7a9e11")
 # Floating IPs of external networks (outside the stack): TEST-NET-3 first, then the benchmarking range
@@ -27,15 +27,6 @@ FLOATING_RANGES = (ipaddress.ip_network("203.0.113.0/24"), ipaddress.ip_network(
 def stable_id(*parts: str) -> str:
     """A UUID that depends only on `parts`."""
     return str(uuid.uuid5(_NS, "::".join(parts)))
-
-
-def _plain(value: Any) -> Any:
-    value = unwrap_secret(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 class _FloatingPool:

@@ -36,6 +36,7 @@ from openstack_stacks import report
 from openstack_stacks.tools.cloudmodel import OfflineCloud
 from openstack_stacks.tools.ordering import ConstructionOrder, canonical
 from openstack_stacks.tools.schema import DYNAMIC_PREFIX, SECRET_SIG, check_inputs
+from openstack_stacks.tools.schema import plain_value as _plain
 from openstack_stacks.tools.urns import engine_urn, normalise
 
 PROJECT = "openstack-stacks"
@@ -66,16 +67,6 @@ def _redact(value: Any) -> tuple[Any, bool]:
         pairs = [_redact(v) for v in value]
         return [v for v, _ in pairs], any(s for _, s in pairs)
     return value, False
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict) and SECRET_SIG in value:
-        return _plain(value.get("value"))
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 def _no_stack_trace() -> source_pb2.StackTrace:

@@ -47,6 +47,17 @@ def unwrap_secret(value: Any) -> Any:
     return value
 
 
+def plain_value(value: Any) -> Any:
+    """`value` with every secret envelope inside it unwrapped (an envelope inside an envelope too)."""
+    while isinstance(value, dict) and SECRET_SIG in value:
+        value = value.get("value")
+    if isinstance(value, dict):
+        return {k: plain_value(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain_value(v) for v in value]
+    return value
+
+
 def _resolve(spec: dict[str, Any]) -> dict[str, Any]:
     ref = spec.get("$ref")
     if ref and ref.startswith("#/types/"):
