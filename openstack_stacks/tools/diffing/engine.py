@@ -232,6 +232,7 @@ class _Differ:
                 self.created_ids[res["id"]] = res["name"]
         self.replaced_ids: dict[str, str] = {}
         self.errors: list[str] = []
+        self.user_data_by_urn: dict[int, dict[str, dict[str, Any]]] = {}
 
     def run(self) -> PlanDiff:
         steps = [self._step(res) for res in self.new_res]
@@ -344,13 +345,15 @@ class _Differ:
             return f"ignored (user_data_update_policy: IGNORE): {detail}; only new servers get it"
         return detail
 
-    @staticmethod
-    def _ud(plan: dict[str, Any], res: dict[str, Any]) -> dict[str, Any] | None:
-        records = plan.get("userData") or {}
-        for rec in records.values():
-            if rec.get("urn") == res["urn"]:
-                return rec
-        return records.get(res["name"])
+    def _ud(self, plan: dict[str, Any], res: dict[str, Any]) -> dict[str, Any] | None:
+        """The plan's user data record of this server: by URN, else by name (indexed once per plan, so
+        a change to every server's user data costs one pass, not one per server)."""
+        index = self.user_data_by_urn.get(id(plan))
+        if index is None:
+            records = plan.get("userData") or {}
+            index = self.user_data_by_urn[id(plan)] = {rec.get("urn"): rec for rec in records.values()
+                                                        if isinstance(rec, dict)}
+        return index.get(res["urn"]) or (plan.get("userData") or {}).get(res["name"])
 
     @staticmethod
     def _note_options(step: ResourceDiff, old: dict[str, Any], new: dict[str, Any]) -> None:
