@@ -226,6 +226,27 @@ def user_data_per_server(samples: int = 2000) -> float:
     return statistics.median(batches) * 1000
 
 
+GOALS = {"cpu_ratio": 1.0, "memory_ratio": 1.1, "plan_to_plan_s": 0.5, "stack_to_stack_ratio": 1.5}
+
+
+def goal_verdicts(results: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    """Each speed goal of the benchmark, whether the recorded figures meet it, and the figures."""
+    big = [r for r in results["ratios"] if r["servers"] >= 1000]
+    out = [
+        (f"render CPU at most {GOALS['cpu_ratio']:.1f}x the floor at 1000 servers and more",
+         all(r["cpu_ratio"] <= GOALS["cpu_ratio"] for r in big), ", ".join(f"{r['cpu_ratio']:.2f}x" for r in big)),
+        (f"memory at most {GOALS['memory_ratio']:.1f}x", all(r["memory_ratio"] <= GOALS["memory_ratio"] for r in big),
+         ", ".join(f"{r['memory_ratio']:.2f}x" for r in big)),
+    ]
+    d = results.get("diff")
+    if d:
+        out += [(f"plan-to-plan diff under {GOALS['plan_to_plan_s']} s", d["plan_to_plan_s"] < GOALS["plan_to_plan_s"],
+                 f"{d['plan_to_plan_s']:.2f} s"),
+                (f"stack-to-stack diff at most {GOALS['stack_to_stack_ratio']}x one render",
+                 d["stack_to_stack_ratio"] <= GOALS["stack_to_stack_ratio"], f"{d['stack_to_stack_ratio']:.2f}x")]
+    return out
+
+
 def readme_figures(results: dict[str, Any]) -> str:
     """The README's benchmark figures, from the recorded results (tests/test_readme.py checks they match)."""
     lines = ["| servers | leaf resources | render CPU | floor CPU | CPU ratio | render peak RSS | floor peak RSS "
@@ -238,6 +259,8 @@ def readme_figures(results: dict[str, Any]) -> str:
         lines += ["", f"Diff at {d['servers']} servers (command wall time): plan-to-plan {d['plan_to_plan_s']:.2f} s; "
                       f"stack-to-stack {d['stack_to_stack_s']:.2f} s, {d['stack_to_stack_ratio']:.2f}x one render "
                       f"({d['render_s']:.2f} s)."]
+    lines += ["", "Goals: " + "; ".join(f"{goal}: {'met' if ok else 'missed'} ({figure})"
+                                        for goal, ok, figure in goal_verdicts(results)) + "."]
     if results.get("scale"):
         parts = [f"{r['servers']} servers {r['render_cpu_s']:.1f} s CPU ({r['cpu_ms_per_server']:.1f} ms per "
                  f"server), {r['render_mb']} MB" for r in results["scale"]]

@@ -86,6 +86,24 @@ def test_benchmark_figures_are_the_recorded_ones() -> None:
     assert {r["servers"] for r in results["ratios"]} >= {10, 100, 1000, 3000}
 
 
+def test_goal_verdicts_follow_the_figures() -> None:
+    """The README's "Goals:" line says met or missed from the recorded figures, never by hand."""
+    import copy
+    import json
+
+    bench = _bench_module()
+    results = json.loads((ROOT / "bench" / "results.json").read_text())
+    verdicts = {goal.split(" ")[0]: ok for goal, ok, _ in bench.goal_verdicts(results)}
+    assert verdicts["plan-to-plan"] == (results["diff"]["plan_to_plan_s"] < 0.5)
+    slow = copy.deepcopy(results)
+    slow["diff"].update(plan_to_plan_s=1.25, stack_to_stack_ratio=1.56)
+    slow["ratios"][-1]["cpu_ratio"] = 1.19
+    line = bench.readme_figures(slow)
+    assert "plan-to-plan diff under 0.5 s: missed (1.25 s)" in line
+    assert "stack-to-stack diff at most 1.5x one render: missed (1.56x)" in line
+    assert "render CPU at most 1.0x the floor at 1000 servers and more: missed" in line
+
+
 def test_recorded_critical_paths_are_the_current_graphs() -> None:
     """Critical paths are deterministic (typical latencies on the rendered graph): recomputed, they match."""
     import json
