@@ -213,6 +213,21 @@ def _patterns(entries: list[str]) -> list[tuple[Step, ...]]:
     return out
 
 
+_UserDataIndex = tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]
+
+
+def _user_data_index(plan: dict[str, Any]) -> _UserDataIndex:
+    """A plan's user data records by instance URN, and by server name."""
+    by_name = plan.get("userData") or {}
+    return {rec.get("urn"): rec for rec in by_name.values() if isinstance(rec, dict)}, by_name
+
+
+def _user_data_of(index: _UserDataIndex, res: dict[str, Any]) -> dict[str, Any] | None:
+    """The user data record of this instance: by URN, else by name."""
+    by_urn, by_name = index
+    return by_urn.get(res["urn"]) or by_name.get(res["name"])
+
+
 class _Differ:
     def __init__(self, old: dict[str, Any], new: dict[str, Any]) -> None:
         self.old, self.new = old, new
@@ -232,7 +247,8 @@ class _Differ:
                 self.created_ids[res["id"]] = res["name"]
         self.replaced_ids: dict[str, str] = {}
         self.errors: list[str] = []
-        self.user_data_by_urn: dict[int, dict[str, dict[str, Any]]] = {}
+        # User data records by URN (and by server name), once per plan: not a scan per changed server.
+        self.old_user_data, self.new_user_data = _user_data_index(old), _user_data_index(new)
 
     def run(self) -> PlanDiff:
         steps = [self._step(res) for res in self.new_res]
@@ -340,20 +356,10 @@ class _Differ:
             step.notes.append("delete before replace: the old resource goes first, then the new one is created")
 
     def _user_data_note(self, prev: dict[str, Any], res: dict[str, Any], ignored: bool) -> str:
-        detail = describe_user_data(self._ud(self.old, prev), self._ud(self.new, res))
+        detail = describe_user_data(_user_data_of(self.old_user_data, prev), _user_data_of(self.new_user_data, res))
         if ignored:
             return f"ignored (user_data_update_policy: IGNORE): {detail}; only new servers get it"
         return detail
-
-    def _ud(self, plan: dict[str, Any], res: dict[str, Any]) -> dict[str, Any] | None:
-        """The plan's user data record of this server: by URN, else by name (indexed once per plan, so
-        a change to every server's user data costs one pass, not one per server)."""
-        index = self.user_data_by_urn.get(id(plan))
-        if index is None:
-            records = plan.get("userData") or {}
-            index = self.user_data_by_urn[id(plan)] = {rec.get("urn"): rec for rec in records.values()
-                                                        if isinstance(rec, dict)}
-        return index.get(res["urn"]) or (plan.get("userData") or {}).get(res["name"])
 
     @staticmethod
     def _note_options(step: ResourceDiff, old: dict[str, Any], new: dict[str, Any]) -> None:
