@@ -122,8 +122,8 @@ class _ResourceHashes:
     their URNs in set order while it expands dependencies (`pulumi.runtime.rpc._add_dependency`). With
     the default identity hash that order follows the objects' addresses, so two independent registrations
     (the two floating IPs of servers_in_new_neutron_net.yaml) reached the offline cloud in either order
-    from render to render, and took each other's addresses. Here a resource's hash is the number of
-    resources hashed before it in this render: a function of the program alone, fixed for the object's
+    from render to render, and took each other's addresses. Here a resource's hash is its place (from 1)
+    in the order this render first hashed resources: a function of the program alone, fixed for the object's
     lifetime (a set never loses it), and an ordinary hash for any other use. The engine promises no
     registration order (pulumi/pulumi#1990), so this matters only offline, where addresses are ours.
     """
